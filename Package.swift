@@ -1,0 +1,25 @@
+// swift-tools-version:6.0
+// rune: the OCI runtime and its libraries. The Wasm PAL (pal/wasm) and the shim (shim/) are
+// separate packages so that rune's build never resolves WasmKit, NIO or protobuf.
+import PackageDescription
+
+let package = Package(
+    name: "rune",
+    products: [
+        .executable(name: "rune", targets: ["rune"]),
+    ],
+    targets: [
+        .target(name: "CRuneLinux"),
+        .target(name: "CEnclavePAL"),
+        .target(name: "OCISpec"),
+        .target(name: "RuneSystem", dependencies: ["CRuneLinux"]),
+        .target(name: "RuneCgroups", dependencies: ["RuneSystem"]),
+        .target(name: "RuneCore", dependencies: ["OCISpec", "RuneSystem", "RuneCgroups", "CRuneLinux"]),
+        .target(name: "RuneEnclave", dependencies: ["RuneCore", "CEnclavePAL"]),
+        .target(name: "RuneCLI", dependencies: ["RuneCore", "RuneEnclave"]),
+        .executableTarget(name: "rune", dependencies: ["RuneCLI"]),
+        .testTarget(name: "OCISpecTests", dependencies: ["OCISpec"]),
+        .testTarget(name: "RuneCgroupsTests", dependencies: ["RuneCgroups"]),
+        .testTarget(name: "RuneCoreTests", dependencies: ["RuneCore", "RuneEnclave"]),
+    ]
+)

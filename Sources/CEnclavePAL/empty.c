@@ -1,0 +1,1 @@
+/* header-only target; this file keeps SwiftPM happy */

@@ -1,0 +1,1 @@
+#include "rune_linux.h"
