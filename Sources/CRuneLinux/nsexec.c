@@ -1,0 +1,202 @@
+/* nsexec.c: the namespace stage that runs before the Swift runtime exists (as runc's nsexec does),
+ * because setns/unshare(CLONE_NEWUSER) fail once a process has a second thread.
+ * Stages: 0 = child of rune (host namespaces) forks 1; stage 1 joins/unshares namespaces, stage 0
+ * writes its id maps, stage 1 forks 2, which becomes the container process and returns into Swift main.
+ * Protocol on the init socket (_RUNE_INITPIPE): frames of u32 type, u32 length, payload (host order). */
+#define _GNU_SOURCE
+#include "rune_linux.h"
+#include "nsexec_proto.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int rune_nsexec_stage = 0;
+int rune_nsexec_pipe = -1;
+
+struct bootstrap {
+    uint32_t clone_flags;
+    char *uid_map, *gid_map, *oom_score_adj;
+    int setgroups_deny;
+    int nns;
+    char *ns_paths[16];
+};
+
+static int read_full(int fd, void *buf, size_t len) {
+    char *p = buf;
+    while (len > 0) {
+        ssize_t n = read(fd, p, len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return -1;
+        p += n; len -= (size_t)n;
+    }
+    return 0;
+}
+
+static int write_full(int fd, const void *buf, size_t len) {
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return -1;
+        p += n; len -= (size_t)n;
+    }
+    return 0;
+}
+
+int rune_frame_write(int fd, uint32_t type, const void *data, uint32_t len) {
+    uint32_t hdr[2] = {type, len};
+    if (write_full(fd, hdr, sizeof hdr) < 0) return -1;
+    return len ? write_full(fd, data, len) : 0;
+}
+
+/* Reports a failure to rune and ends this stage: the message names the step and errno. */
+static void bail(int pipe, const char *fmt, ...) {
+    char msg[512];
+    int saved = errno;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (saved && n > 0 && (size_t)n < sizeof msg) snprintf(msg + n, sizeof msg - n, ": %s", strerror(saved));
+    rune_frame_write(pipe, RUNE_MSG_ERROR, msg, (uint32_t)strlen(msg));
+    _exit(1);
+}
+
+static void read_bootstrap(int pipe, struct bootstrap *b) {
+    memset(b, 0, sizeof *b);
+    for (;;) {
+        uint32_t hdr[2];
+        if (read_full(pipe, hdr, sizeof hdr) < 0) bail(pipe, "nsexec: read bootstrap header");
+        if (hdr[0] == RUNE_BOOT_END) return;
+        if (hdr[1] > (1u << 20)) { errno = E2BIG; bail(pipe, "nsexec: bootstrap record"); }
+        char *val = calloc(1, hdr[1] + 1);
+        if (!val || read_full(pipe, val, hdr[1]) < 0) bail(pipe, "nsexec: read bootstrap record");
+        switch (hdr[0]) {
+        case RUNE_BOOT_CLONE_FLAGS: b->clone_flags = (uint32_t)strtoul(val, NULL, 10); free(val); break;
+        case RUNE_BOOT_UID_MAP: b->uid_map = val; break;
+        case RUNE_BOOT_GID_MAP: b->gid_map = val; break;
+        case RUNE_BOOT_SETGROUPS_DENY: b->setgroups_deny = 1; free(val); break;
+        case RUNE_BOOT_OOM_SCORE_ADJ: b->oom_score_adj = val; break;
+        case RUNE_BOOT_NS_PATH:
+            if (b->nns == 16) { errno = E2BIG; bail(pipe, "nsexec: too many namespace paths"); }
+            b->ns_paths[b->nns++] = val; break;
+        default: free(val);
+        }
+    }
+}
+
+static void write_proc_file(int pipe, pid_t pid, const char *name, const char *data) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, name);
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) bail(pipe, "nsexec: open %s", path);
+    if (write_full(fd, data, strlen(data)) < 0) bail(pipe, "nsexec: write %s", path);
+    close(fd);
+}
+
+/* Joins namespaces given as "<flag>:<path>"; the user namespace first, so the others are permitted. */
+static void join_namespaces(int pipe, struct bootstrap *b) {
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < b->nns; i++) {
+            char *colon = strchr(b->ns_paths[i], ':');
+            if (!colon) continue;
+            int flag = (int)strtol(b->ns_paths[i], NULL, 10);
+            if ((flag == CLONE_NEWUSER) != (pass == 0)) continue;
+            int fd = open(colon + 1, O_RDONLY | O_CLOEXEC);
+            if (fd < 0) bail(pipe, "nsexec: open namespace %s", colon + 1);
+            if (setns(fd, flag) < 0) bail(pipe, "nsexec: setns %s", colon + 1);
+            close(fd);
+        }
+    }
+}
+
+static void stage2(int pipe, struct bootstrap *b, int joined_user) {
+    if (setsid() < 0) bail(pipe, "nsexec: setsid");
+    if (joined_user || (b->clone_flags & CLONE_NEWUSER)) {
+        if (setresgid(0, 0, 0) < 0) bail(pipe, "nsexec: setresgid");
+        if (setresuid(0, 0, 0) < 0) bail(pipe, "nsexec: setresuid");
+        if (!b->setgroups_deny && setgroups(0, NULL) < 0) bail(pipe, "nsexec: setgroups");
+    }
+    rune_nsexec_stage = 2;
+    rune_nsexec_pipe = pipe;
+}
+
+static void stage1(int pipe, int sync, struct bootstrap *b) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    join_namespaces(pipe, b);
+    if (b->clone_flags & CLONE_NEWUSER) {
+        if (unshare(CLONE_NEWUSER) < 0) bail(pipe, "nsexec: unshare user namespace");
+        char c = 'm';
+        if (write_full(sync, &c, 1) < 0 || read_full(sync, &c, 1) < 0 || c != 'k')
+            bail(pipe, "nsexec: id mappings were not written");
+        if (setresuid(0, 0, 0) < 0) bail(pipe, "nsexec: setresuid");
+    }
+    if (unshare((int)(b->clone_flags & ~(uint32_t)CLONE_NEWUSER)) < 0)
+        bail(pipe, "nsexec: unshare namespaces 0x%x", b->clone_flags);
+    pid_t child = fork();
+    if (child < 0) bail(pipe, "nsexec: fork stage 2");
+    if (child == 0) {
+        close(sync);
+        int joined_user = 0;
+        for (int i = 0; i < b->nns; i++)
+            if ((int)strtol(b->ns_paths[i], NULL, 10) == CLONE_NEWUSER) joined_user = 1;
+        stage2(pipe, b, joined_user);
+        return;
+    }
+    int32_t pid = child;
+    if (write_full(sync, &pid, sizeof pid) < 0) bail(pipe, "nsexec: report stage 2 pid");
+    _exit(0);
+}
+
+/* Stage 0 stays in the host namespaces: it writes the id maps for stage 1 and forwards stage 2's pid to rune. */
+static void stage0(int pipe, struct bootstrap *b) {
+    int sync[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0) bail(pipe, "nsexec: socketpair");
+    pid_t child = fork();
+    if (child < 0) bail(pipe, "nsexec: fork stage 1");
+    if (child == 0) {
+        close(sync[0]);
+        stage1(pipe, sync[1], b);
+        return;
+    }
+    close(sync[1]);
+    char c;
+    int32_t init_pid = -1;
+    if (b->clone_flags & CLONE_NEWUSER) {
+        if (read_full(sync[0], &c, 1) < 0) { waitpid(child, NULL, 0); _exit(1); }
+        if (b->setgroups_deny) write_proc_file(pipe, child, "setgroups", "deny");
+        if (b->uid_map) write_proc_file(pipe, child, "uid_map", b->uid_map);
+        if (b->gid_map) write_proc_file(pipe, child, "gid_map", b->gid_map);
+        c = 'k';
+        if (write_full(sync[0], &c, 1) < 0) bail(pipe, "nsexec: sync stage 1");
+    }
+    int got = read_full(sync[0], &init_pid, sizeof init_pid);
+    int status = 0;
+    waitpid(child, &status, 0);
+    if (got < 0) _exit(1); /* stage 1 already reported its error */
+    int32_t pids[2] = {init_pid, child};
+    if (rune_frame_write(pipe, RUNE_MSG_PIDS, pids, sizeof pids) < 0) _exit(1);
+    _exit(0);
+}
+
+__attribute__((constructor)) static void rune_nsexec(void) {
+    const char *env = getenv("_RUNE_INITPIPE");
+    if (env == NULL) return;
+    int pipe = atoi(env);
+    if (pipe < 3 || fcntl(pipe, F_SETFD, FD_CLOEXEC) < 0) _exit(1);
+    unsetenv("_RUNE_INITPIPE");
+    struct bootstrap b;
+    read_bootstrap(pipe, &b);
+    if (b.oom_score_adj) write_proc_file(pipe, getpid(), "oom_score_adj", b.oom_score_adj);
+    stage0(pipe, &b);
+}

@@ -1,1 +1,0 @@
-#include "rune_linux.h"
