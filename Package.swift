@@ -13,13 +13,16 @@ let package = Package(
         .target(name: "CEnclavePAL"),
         .target(name: "OCISpec"),
         .target(name: "RuneSystem", dependencies: ["CRuneLinux"]),
-        .target(name: "RuneCgroups", dependencies: ["RuneSystem"]),
-        .target(name: "RuneCore", dependencies: ["OCISpec", "RuneSystem", "RuneCgroups", "CRuneLinux"]),
+        .target(name: "RuneCgroups", dependencies: ["OCISpec", "RuneSystem"]),
+        .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
+        .target(name: "RuneSecurity", dependencies: ["OCISpec", "RuneSystem", "CSeccomp", "CRuneLinux"]),
+        .target(name: "RuneCore", dependencies: ["OCISpec", "RuneSystem", "RuneCgroups", "RuneSecurity", "CRuneLinux"]),
         .target(name: "RuneEnclave", dependencies: ["RuneCore", "CEnclavePAL"]),
         .target(name: "RuneCLI", dependencies: ["RuneCore", "RuneEnclave"]),
         .executableTarget(name: "rune", dependencies: ["RuneCLI"]),
         .testTarget(name: "OCISpecTests", dependencies: ["OCISpec"]),
         .testTarget(name: "RuneCgroupsTests", dependencies: ["RuneCgroups"]),
+        .testTarget(name: "RuneSecurityTests", dependencies: ["RuneSecurity"]),
         .testTarget(name: "RuneCoreTests", dependencies: ["RuneCore", "RuneEnclave"]),
     ]
 )
