@@ -41,3 +41,4 @@ int rune_wifsignaled(int status);
 int rune_wtermsig(int status);
 
 #endif
+#include "rune_security.h"

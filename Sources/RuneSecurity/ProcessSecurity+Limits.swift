@@ -1,0 +1,45 @@
+import CRuneLinux
+import Glibc
+import OCISpec
+import RuneSystem
+
+extension ProcessSecurity {
+    /// RLIMIT_* names of the runtime spec and their resource numbers (asm-generic/resource.h, as on x86 and arm64).
+    public static let rlimitResources: [String: Int32] = [
+        "RLIMIT_CPU": 0, "RLIMIT_FSIZE": 1, "RLIMIT_DATA": 2, "RLIMIT_STACK": 3, "RLIMIT_CORE": 4, "RLIMIT_RSS": 5,
+        "RLIMIT_NPROC": 6, "RLIMIT_NOFILE": 7, "RLIMIT_MEMLOCK": 8, "RLIMIT_AS": 9, "RLIMIT_LOCKS": 10,
+        "RLIMIT_SIGPENDING": 11, "RLIMIT_MSGQUEUE": 12, "RLIMIT_NICE": 13, "RLIMIT_RTPRIO": 14, "RLIMIT_RTTIME": 15,
+    ]
+
+    /// Checks `process.rlimits` without applying it (for `rune create`, before anything exists):
+    /// an unknown type, a type given twice, or soft above hard is an error naming the entry.
+    public static func validateRlimits(_ rlimits: [POSIXRlimit]?) throws(SecurityError) {
+        var seen: Set<String> = []
+        for (index, limit) in (rlimits ?? []).enumerated() {
+            let field = "process.rlimits[\(index)]"
+            guard rlimitResources[limit.type] != nil else { throw .invalid(field: field + ".type", reason: "unknown rlimit \"\(limit.type)\"") }
+            guard seen.insert(limit.type).inserted else { throw .invalid(field: field + ".type", reason: "duplicate rlimit \"\(limit.type)\"") }
+            if limit.soft > limit.hard {
+                throw .invalid(field: field, reason: "\(limit.type) soft limit \(limit.soft) is above the hard limit \(limit.hard)")
+            }
+        }
+    }
+
+    /// Applies `process.rlimits` to the calling process (the init applies its own before the user switch; the exec'd
+    /// program inherits them). Raising a hard limit needs CAP_SYS_RESOURCE; the error names the rlimit.
+    /// The corresponding system call is `setrlimit(2)`.
+    public static func applyRlimits(_ rlimits: [POSIXRlimit]?) throws(SecurityError) {
+        try validateRlimits(rlimits)
+        for limit in rlimits ?? [] {
+            var value = rlimit(rlim_cur: rlim_t(limit.soft), rlim_max: rlim_t(limit.hard))
+            let resource = __rlimit_resource_t(UInt32(rlimitResources[limit.type]!))
+            try checked("setrlimit", "\(limit.type) soft \(limit.soft) hard \(limit.hard)") { setrlimit(resource, &value) }
+        }
+    }
+
+    /// Sets no_new_privs: execve can no longer grant privileges (setuid bits, file capabilities), and seccomp
+    /// filters can be loaded without CAP_SYS_ADMIN. The corresponding system call is `prctl(2)` (PR_SET_NO_NEW_PRIVS).
+    public static func setNoNewPrivileges() throws(SecurityError) {
+        try checked("prctl(PR_SET_NO_NEW_PRIVS)") { rune_prctl(Int32(RUNE_PR_SET_NO_NEW_PRIVS), 1, 0, 0, 0) }
+    }
+}

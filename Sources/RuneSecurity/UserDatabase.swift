@@ -1,0 +1,51 @@
+/// Entries of the container's /etc/passwd and /etc/group, parsed without NSS (rune is a static binary and,
+/// after pivot_root, these are the container's files), following runc's libcontainer/user rules.
+public struct PasswdEntry: Sendable, Equatable {
+    public var name: String
+    public var uid: UInt32
+    public var gid: UInt32
+    public var home: String
+}
+
+public struct GroupEntry: Sendable, Equatable {
+    public var name: String
+    public var gid: UInt32
+    public var members: [String]
+}
+
+public enum UserDatabase {
+    /// Parses passwd(5) text: `name:password:uid:gid:gecos:home:shell`. Blank lines, comments and lines whose
+    /// ids are not numbers are skipped (runc would read a bad id as 0, which could match root).
+    public static func parsePasswd(_ text: String) -> [PasswdEntry] {
+        lines(text).compactMap { fields in
+            guard fields.count >= 4, let uid = UInt32(fields[2]), let gid = UInt32(fields[3]) else { return nil }
+            return PasswdEntry(name: fields[0], uid: uid, gid: gid, home: fields.count > 5 ? fields[5] : "")
+        }
+    }
+
+    /// Parses group(5) text: `name:password:gid:member,member`.
+    public static func parseGroup(_ text: String) -> [GroupEntry] {
+        lines(text).compactMap { fields in
+            guard fields.count >= 3, let gid = UInt32(fields[2]) else { return nil }
+            let members = fields.count > 3 ? fields[3].split(separator: ",").map { String($0).trimmed } : []
+            return GroupEntry(name: fields[0], gid: gid, members: members.filter { !$0.isEmpty })
+        }
+    }
+
+    private static func lines(_ text: String) -> [[String]] {
+        text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).compactMap { raw in
+            let line = String(raw).trimmed
+            if line.isEmpty || line.hasPrefix("#") { return nil }
+            return line.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        }
+    }
+}
+
+extension String {
+    var trimmed: String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first == " " || first == "\t" || first == "\r" { scalars.removeFirst() }
+        while let last = scalars.last, last == " " || last == "\t" || last == "\r" { scalars.removeLast() }
+        return String(scalars)
+    }
+}
