@@ -53,6 +53,10 @@ extension LinuxSeccomp {
         "SCMP_ARCH_RISCV64", "SCMP_ARCH_S390", "SCMP_ARCH_S390X", "SCMP_ARCH_SH", "SCMP_ARCH_SHEB", "SCMP_ARCH_X32",
         "SCMP_ARCH_X86", "SCMP_ARCH_X86_64",
     ]
+    /// The subset libseccomp 2.5.4 (Debian 12) can load, which `rune features` reports.
+    public static let libseccompArchitectures: [String] = knownArchitectures.filter {
+        !["SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K", "SCMP_ARCH_SH", "SCMP_ARCH_SHEB"].contains($0)
+    }
     public static let knownFlags: [String] = [
         "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
     ]
