@@ -20,8 +20,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-int rune_nsexec_stage = 0;
-int rune_nsexec_pipe = -1;
+static int rune_nsexec_stage = 0;
+static int rune_nsexec_pipe = -1;
+int rune_nsexec_get_stage(void) { return rune_nsexec_stage; }
+int rune_nsexec_get_pipe(void) { return rune_nsexec_pipe; }
 
 struct bootstrap {
     uint32_t clone_flags;

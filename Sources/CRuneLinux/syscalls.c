@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "rune_linux.h"
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <grp.h>
 #include <linux/capability.h>
 #include <linux/openat2.h>
@@ -110,4 +112,13 @@ ssize_t rune_recv_fds(int sock, void *data, size_t len, int *fds, int maxfds, in
     }
     if (msg.msg_flags & MSG_CTRUNC) { errno = EMSGSIZE; return -1; }
     return n;
+}
+
+_Static_assert(RUNE_O_PATH == O_PATH, "O_PATH");
+int rune_pipe2(int fds[2], int flags) { return pipe2(fds, flags); }
+int rune_pty_slave_name(int master, char *buf, size_t len) {
+    if (unlockpt(master) < 0) return -1;
+    int rc = ptsname_r(master, buf, len);
+    if (rc != 0) { errno = rc; return -1; }
+    return 0;
 }

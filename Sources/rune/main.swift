@@ -1,1 +1,3 @@
 import RuneCLI
+
+runeMain()

@@ -11,10 +11,16 @@ enum {
     RUNE_CLONE_NEWNET = 0x40000000, RUNE_CLONE_NEWTIME = 0x00000080,
 };
 
+#define RUNE_O_PATH 010000000
+
 /* nsexec stage seen by Swift main: 0 = ordinary command, 2 = container init / exec process. */
-extern int rune_nsexec_stage;
-/* fd of the init pipe in stages 2 (the parent's socketpair end); -1 otherwise. */
-extern int rune_nsexec_pipe;
+int rune_nsexec_get_stage(void);
+/* fd of the init pipe in stage 2; -1 otherwise. */
+int rune_nsexec_get_pipe(void);
+
+int rune_pipe2(int fds[2], int flags);
+/* unlockpt + ptsname_r on a pty master. */
+int rune_pty_slave_name(int master, char *buf, size_t len);
 
 int rune_setns(int fd, int nstype);
 int rune_unshare(int flags);

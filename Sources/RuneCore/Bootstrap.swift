@@ -1,0 +1,63 @@
+import CRuneLinux
+import OCISpec
+
+/// The namespace work nsexec.c does before Swift starts, built from the spec.
+struct Bootstrap {
+    var cloneFlags: Int32 = 0
+    var namespacePaths: [(Int32, String)] = []
+    var uidMap: String?
+    var gidMap: String?
+    var setgroupsDeny = false
+    var oomScoreAdj: Int?
+
+    static let flags: [String: Int32] = [
+        "pid": Int32(RUNE_CLONE_NEWPID), "network": Int32(RUNE_CLONE_NEWNET), "mount": Int32(RUNE_CLONE_NEWNS), "ipc": Int32(RUNE_CLONE_NEWIPC),
+        "uts": Int32(RUNE_CLONE_NEWUTS), "user": Int32(RUNE_CLONE_NEWUSER), "cgroup": Int32(RUNE_CLONE_NEWCGROUP), "time": Int32(RUNE_CLONE_NEWTIME),
+    ]
+    /// /proc/<pid>/ns file names, in the order setns should join them.
+    static let procNames: [(String, String)] = [
+        ("user", "user"), ("ipc", "ipc"), ("uts", "uts"), ("network", "net"), ("pid", "pid"), ("mount", "mnt"),
+        ("cgroup", "cgroup"), ("time", "time"),
+    ]
+
+    init(spec: Spec) {
+        for ns in spec.linux?.namespaces ?? [] {
+            guard let flag = Self.flags[ns.type] else { continue }
+            if let path = ns.path, !path.isEmpty { namespacePaths.append((flag, path)) } else { cloneFlags |= flag }
+        }
+        if cloneFlags & Int32(RUNE_CLONE_NEWUSER) != 0 {
+            uidMap = Self.mapText(spec.linux?.uidMappings)
+            gidMap = Self.mapText(spec.linux?.gidMappings)
+            setgroupsDeny = getuid() != 0
+        }
+        oomScoreAdj = spec.process?.oomScoreAdj
+    }
+
+    /// Joins every namespace of a running container (for exec).
+    init(joining pid: Int32, spec: Spec) {
+        let types = Set((spec.linux?.namespaces ?? []).map(\.type))
+        for (type, file) in Self.procNames where types.contains(type) {
+            guard let flag = Self.flags[type] else { continue }
+            namespacePaths.append((flag, "/proc/\(pid)/ns/\(file)"))
+        }
+    }
+
+    static func mapText(_ maps: [LinuxIDMapping]?) -> String? {
+        guard let maps, !maps.isEmpty else { return nil }
+        return maps.map { "\($0.containerID) \($0.hostID) \($0.size)\n" }.joined()
+    }
+
+    func send(on channel: InitChannel) throws(RuneError) {
+        do {
+            try channel.send(.bootCloneFlags, String(UInt32(bitPattern: cloneFlags)))
+            for (flag, path) in namespacePaths { try channel.send(.bootNamespacePath, "\(flag):\(path)") }
+            if let uidMap { try channel.send(.bootUidMap, uidMap) }
+            if let gidMap { try channel.send(.bootGidMap, gidMap) }
+            if setgroupsDeny { try channel.send(.bootSetgroupsDeny, "1") }
+            if let oomScoreAdj { try channel.send(.bootOomScoreAdj, String(oomScoreAdj)) }
+            try channel.send(.bootEnd)
+        } catch { throw RuneError.wrap(error.rune, "send bootstrap") }
+    }
+}
+
+import Glibc

@@ -1,0 +1,180 @@
+import CRuneLinux
+import Glibc
+import OCISpec
+import RuneCgroups
+import RuneSystem
+
+public struct CreateOptions: Sendable {
+    public var bundle: String
+    public var consoleSocket: String?
+    public var pidFile: String?
+    public var preserveFds = 0
+    public var noPivot = false
+    public var noNewKeyring = false
+    /// `run` in the foreground keeps the container's stdio and waits for it.
+    public var foreground = false
+
+    public init(bundle: String) { self.bundle = bundle }
+}
+
+extension Runtime {
+    /// `rune create`: sets up the container and leaves its init waiting on the exec fifo.
+    public func create(id: String, options: CreateOptions) throws(RuneError) -> ContainerState {
+        let bundle = FileSystem.absolute(options.bundle)
+        var spec = try loadSpec(bundle: bundle)
+        let enclave = try enclaveResolver?(&spec, bundle)
+        guard let process = spec.process else { throw RuneError(.invalidArgument, "config.json: process: missing") }
+        try checkConsole(process: process, options: options)
+        let lock = try store.createDirectory(id)
+        var launch = Launch(runtime: self, id: id, stateDir: store.directory(id))
+        do {
+            let state = try launch.run(spec: spec, process: process, bundle: bundle, options: options, enclave: enclave)
+            if let pidFile = options.pidFile { try writePidFile(pidFile, pid: state.initPid) }
+            _ = lock
+            return state
+        } catch {
+            launch.abort()
+            throw error
+        }
+    }
+
+    func loadSpec(bundle: String) throws(RuneError) -> Spec {
+        let spec: Spec
+        do { spec = try Spec.load(bundle: bundle) } catch { throw RuneError(.invalidArgument, "\(error)") }
+        let problems = spec.validate(bundle: bundle)
+        if !problems.isEmpty { throw RuneError(.invalidArgument, "config.json: " + problems.joined(separator: "; ")) }
+        return spec
+    }
+
+    func checkConsole(process: Process, options: CreateOptions) throws(RuneError) {
+        let terminal = process.terminal ?? false
+        if terminal && options.consoleSocket == nil && !options.foreground {
+            throw RuneError(.invalidArgument, "cannot allocate tty if rune will detach without setting console socket")
+        }
+        if !terminal && options.consoleSocket != nil {
+            throw RuneError(.invalidArgument, "cannot use console socket if rune will not detach or allocate tty")
+        }
+    }
+
+    public func writePidFile(_ path: String, pid: Int32) throws(RuneError) {
+        do { try FileSystem.writeAtomically(FileSystem.absolute(path), Array("\(pid)".utf8), mode: 0o644) } catch {
+            throw RuneError.wrap(error, "write pid file")
+        }
+    }
+}
+
+/// One container launch; remembers what it made so a failure can take it all back.
+struct Launch {
+    let runtime: Runtime
+    let id: String
+    let stateDir: String
+    var cgroup: CgroupManager?
+    var initPid: Int32 = 0
+
+    init(runtime: Runtime, id: String, stateDir: String) {
+        self.runtime = runtime
+        self.id = id
+        self.stateDir = stateDir
+    }
+
+    mutating func run(spec: Spec, process: Process, bundle: String, options: CreateOptions,
+                      enclave: EnclaveSettings?) throws(RuneError) -> ContainerState {
+        let cgroups: CgroupManager
+        do {
+            cgroups = try CgroupManager.load(cgroupsPath: spec.linux?.cgroupsPath, containerID: id)
+            cgroup = cgroups
+            try cgroups.create()
+            try cgroups.apply(spec.linux?.resources)
+        } catch { throw RuneError(.failed, "\(error)") }
+
+        let fifoPath = stateDir + "/exec.fifo"
+        guard mkfifo(fifoPath, 0o622) == 0 else { throw SyscallError(name: "mkfifo", errno: errno, context: fifoPath).rune }
+        let fifo = try openOrThrow(fifoPath, RUNE_O_PATH | O_CLOEXEC)
+        defer { close(fifo) }
+        let console = try options.consoleSocket.map { path throws(RuneError) in try connectUnix(path) }
+        defer { if let console { close(console) } }
+
+        let rootfs = FileSystem.absolute(spec.root?.path.hasPrefix("/") == true ? spec.root!.path : bundle + "/" + (spec.root?.path ?? "rootfs"))
+        let base = Int32(3 + options.preserveFds)
+        var config = InitConfig(kind: .create, id: id, spec: spec, process: process, bundle: bundle, rootfs: rootfs)
+        config.noPivot = options.noPivot
+        config.noNewKeyring = options.noNewKeyring
+        config.preserveFds = options.preserveFds
+        config.fifoFd = base + 1
+        config.consoleFd = console == nil ? nil : base + 2
+        config.enclave = enclave
+        config.seccompCacheDir = runtime.store.root + "/.seccomp-cache"
+
+        var extra: [(Int32, Int32)] = [(fifo, base + 1)]
+        if let console { extra.append((console, base + 2)) }
+        let exe = runtime.initExecutable(enclave)
+        let child = try InitProcess.start(executable: exe, bootstrap: Bootstrap(spec: spec), pipeFd: base, extraFds: extra,
+                                          cgroup: cgroups)
+        initPid = child.initPid
+        let hookBase = ContainerState(id: id, bundle: bundle, rootfs: rootfs, initPid: initPid, initStartTime: 0,
+                                      created: ProcessTable.timestamp(), owner: "", cgroupPaths: cgroups.paths,
+                                      config: spec, enclave: enclave)
+        try child.configure(config) { () throws(RuneError) in
+            let hs = runtime.hookState(hookBase, status: .creating)
+            try HookRunner.run(spec.hooks?.prestart, kind: "prestart", state: hs)
+            try HookRunner.run(spec.hooks?.createRuntime, kind: "createRuntime", state: hs)
+        }
+        var state = hookBase
+        guard let start = ProcessTable.startTime(of: initPid) else {
+            throw RuneError(.failed, "container init exited unexpectedly")
+        }
+        state.initStartTime = start
+        try runtime.store.save(state)
+        return state
+    }
+
+    /// Undoes a failed create: the init process, its cgroups and the state directory.
+    func abort() {
+        if initPid > 0 {
+            kill(initPid, SIGKILL)
+            waitGone(initPid)
+        }
+        try? cgroup?.destroy()
+        try? runtime.store.remove(id)
+    }
+}
+
+func openOrThrow(_ path: String, _ flags: Int32, _ mode: mode_t = 0) throws(RuneError) -> Int32 {
+    do { return try Syscall.check("open", path) { open(path, flags, mode) } } catch { throw error.rune }
+}
+
+/// Connects to a unix socket by path (through /proc/self/fd for paths beyond sun_path's 108 bytes).
+func connectUnix(_ path: String) throws(RuneError) -> Int32 {
+    do {
+        let fd = try Syscall.check("socket") { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else {
+            close(fd)
+            throw SyscallError(name: "connect", errno: ENAMETOOLONG, context: path)
+        }
+        withUnsafeMutableBytes(of: &addr.sun_path) { buf in for (i, b) in bytes.enumerated() { buf[i] = b } }
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        if rc != 0 {
+            let err = errno
+            close(fd)
+            throw SyscallError(name: "connect", errno: err, context: path)
+        }
+        return fd
+    } catch let e as SyscallError { throw e.rune } catch { throw RuneError(.failed, "\(error)") }
+}
+
+/// Waits until a process (not necessarily our child) is gone, without a fixed sleep: poll on its pidfd.
+func waitGone(_ pid: Int32) {
+    let pidfd = rune_pidfd_open(pid)
+    if pidfd >= 0 {
+        var pfd = pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)
+        _ = poll(&pfd, 1, 10_000)
+        close(pidfd)
+    }
+    var status: Int32 = 0
+    _ = waitpid(pid, &status, WNOHANG)
+}

@@ -1,0 +1,53 @@
+import Glibc
+import RuneCgroups
+import RuneSystem
+
+extension Runtime {
+    /// `rune delete`: a stopped or created container goes; a running one only with `force`.
+    public func delete(id: String, force: Bool) throws(RuneError) {
+        guard FileSystem.isDirectory(store.directory(id)) else {
+            if force { return }
+            throw RuneError(.notFound, "container does not exist")
+        }
+        guard let (state, lock) = try? store.load(id) else {
+            // A directory without state (interrupted create): runc removes it.
+            try store.remove(id)
+            return
+        }
+        defer { _ = lock }
+        switch status(of: state) {
+        case .stopped: break
+        case .created: killAndWait(state)
+        case .running, .paused, .creating:
+            guard force else {
+                throw RuneError(.invalidState, "cannot delete container \(id) that is not stopped: \(status(of: state).rawValue)")
+            }
+            killAndWait(state)
+        }
+        try destroy(state)
+    }
+
+    func killAndWait(_ state: ContainerState) {
+        let cgroup = CgroupManager(paths: state.cgroupPaths)
+        if cgroup.freezerState() == "FROZEN" { try? cgroup.thaw() }
+        _ = Glibc.kill(state.initPid, SIGKILL)
+        waitGone(state.initPid)
+    }
+
+    /// Removes what a container holds: leftover processes, cgroups, state; then poststop hooks.
+    func destroy(_ state: ContainerState) throws(RuneError) {
+        let cgroup = CgroupManager(paths: state.cgroupPaths)
+        for pid in (try? cgroup.pids()) ?? [] where pid != getpid() {
+            _ = Glibc.kill(pid, SIGKILL)
+            waitGone(pid)
+        }
+        try? cgroup.destroy()
+        try store.remove(state.id)
+        do {
+            try HookRunner.run(state.config.hooks?.poststop, kind: "poststop", state: hookState(state, status: .stopped))
+        } catch {
+            // runc logs poststop failures and still deletes.
+            Log.warn("\(error)")
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import CRuneLinux
+import Glibc
+import OCISpec
+import RuneSystem
+
+/// The OCI state document hooks receive on stdin.
+public struct HookState: Codable, Sendable {
+    public var ociVersion: String
+    public var id: String
+    public var status: String
+    public var pid: Int32?
+    public var bundle: String
+    public var annotations: [String: String]?
+}
+
+/// Runs OCI hooks in order, each with the state on stdin; the first failure stops the rest.
+public enum HookRunner {
+    public static func run(_ hooks: [Hook]?, kind: String, state: HookState) throws(RuneError) {
+        guard let hooks, !hooks.isEmpty else { return }
+        let input: [UInt8]
+        do { input = try JSON.encoder.encodeBytes(state) } catch { throw RuneError(.failed, "encode hook state: \(error)") }
+        for (index, hook) in hooks.enumerated() {
+            do {
+                try runOne(hook, input: input)
+            } catch {
+                throw RuneError(.failed, "error running \(kind) hook #\(index): \(error.message)")
+            }
+        }
+    }
+
+    private static func runOne(_ hook: Hook, input: [UInt8]) throws(RuneError) {
+        var stdinPipe: [Int32] = [0, 0]
+        var outPipe: [Int32] = [0, 0]
+        do {
+            try Syscall.check("pipe2") { rune_pipe2(&stdinPipe, O_CLOEXEC) }
+            try Syscall.check("pipe2") { rune_pipe2(&outPipe, O_CLOEXEC) }
+        } catch { throw error.rune }
+        defer { close(stdinPipe[1]); close(outPipe[0]) }
+        let args = hook.args?.isEmpty == false ? Array(hook.args!.dropFirst()) : []
+        let argv0 = hook.args?.first ?? hook.path
+        let pid: pid_t
+        do {
+            pid = try Spawner.spawn(executable: hook.path, argv0: argv0, arguments: args, environment: hook.env ?? [],
+                                    fds: [(stdinPipe[0], 0), (outPipe[1], 1), (outPipe[1], 2)])
+        } catch {
+            close(stdinPipe[0]); close(outPipe[1])
+            throw RuneError(.failed, "fork/exec \(hook.path): \(String(cString: strerror(error.errno)))")
+        }
+        close(stdinPipe[0]); close(outPipe[1])
+        signal(SIGPIPE, SIG_IGN)
+        try? FileSystem.writeAll(fd: stdinPipe[1], input, context: "hook stdin")
+        close(stdinPipe[1]); stdinPipe[1] = -1
+        let output = String(decoding: (try? FileSystem.readAll(fd: outPipe[0], context: "hook output")) ?? [], as: UTF8.self)
+        let status = try waitWithTimeout(pid, seconds: hook.timeout)
+        guard let status else { throw RuneError(.failed, "timeout after \(hook.timeout ?? 0)s") }
+        if status != 0 {
+            let code = Spawner.exitCode(status)
+            let what = code > 128 ? "signal: \(code - 128)" : "exit status \(code)"
+            throw RuneError(.failed, "\(what), output: \(output.trimmingSuffixNewlines())")
+        }
+    }
+
+    /// Waits for the hook; nil when its timeout passed (the hook is then killed).
+    private static func waitWithTimeout(_ pid: pid_t, seconds: Int?) throws(RuneError) -> Int32? {
+        guard let seconds, seconds > 0 else {
+            do { return try Spawner.wait(pid) } catch { throw error.rune }
+        }
+        let pidfd = rune_pidfd(pid)
+        defer { if pidfd >= 0 { close(pidfd) } }
+        var pfd = pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)
+        let ready = pidfd >= 0 ? poll(&pfd, 1, Int32(seconds * 1000)) : 1
+        if ready == 0 {
+            kill(pid, SIGKILL)
+            _ = try? Spawner.wait(pid)
+            return nil
+        }
+        do { return try Spawner.wait(pid) } catch { throw error.rune }
+    }
+}
+
+extension String {
+    func trimmingSuffixNewlines() -> String {
+        var s = self
+        while s.hasSuffix("\n") { s.removeLast() }
+        return s
+    }
+}

@@ -1,0 +1,80 @@
+import CRuneLinux
+import Glibc
+import OCISpec
+import RuneSecurity
+import RuneSystem
+
+/// The container process after nsexec.c: it is already in its namespaces (PID 1 for create) and
+/// single-threaded. It finishes the setup the config asks for and execs the user's program.
+public enum ContainerInit {
+    /// Set by RuneEnclave: runs an enclave container's init-runelet instead of exec.
+    nonisolated(unsafe) public static var enclaveMain: ((InitConfig, InitChannel, ExecProgram) -> Never)?
+
+    public static func main() -> Never {
+        let channel = InitChannel(fd: rune_nsexec_get_pipe())
+        do {
+            guard let frame = try channel.receive(), frame.type == InitMessage.config.rawValue else {
+                throw RuneError(.failed, "container init: no configuration received")
+            }
+            let config = try JSON.decoder.decodeBytes(InitConfig.self, from: frame.payload)
+            switch config.kind {
+            case .create: try initContainer(config, channel)
+            case .exec: try initExec(config, channel)
+            }
+        } catch {
+            try? channel.send(.error, "\(error)")
+            _exit(1)
+        }
+    }
+
+    static func initContainer(_ config: InitConfig, _ channel: InitChannel) throws {
+        let builder = RootfsBuilder(config: config)
+        if config.spec.linux?.namespaces?.contains(where: { $0.type == "mount" }) ?? false {
+            let needsHooks = !(config.spec.hooks?.prestart ?? []).isEmpty || !(config.spec.hooks?.createRuntime ?? []).isEmpty
+            try builder.prepare { () throws(RuneError) in
+                guard needsHooks else { return }
+                do {
+                    try channel.send(.runHooks)
+                    guard let reply = try channel.receive(), reply.type == InitMessage.hooksDone.rawValue else {
+                        throw RuneError(.failed, "hooks were not run")
+                    }
+                } catch let e as RuneError { throw e } catch { throw RuneError(.failed, "\(error)") }
+            }
+            try builder.finish()
+        }
+        if let fd = config.consoleFd {
+            let size = config.process.consoleSize.map { (UInt16($0.height), UInt16($0.width)) }
+            try Console.setup(socketFd: fd, mountConsole: true, size: size)
+            close(fd)
+        }
+        try Protections.apply(config.spec)
+        let program = try ExecProgram(config)
+        if let enclaveMain = enclaveMain, config.enclave != nil { enclaveMain(config, channel, program) }
+        try program.prepareBeforeStart()
+        try channel.send(.ready)
+        try waitForStart(fifoFd: config.fifoFd)
+        try program.finishAndExec(startHooks: config.spec.hooks?.startContainer, config: config)
+    }
+
+    static func initExec(_ config: InitConfig, _ channel: InitChannel) throws {
+        if let fd = config.consoleFd {
+            let size = config.process.consoleSize.map { (UInt16($0.height), UInt16($0.width)) }
+            try Console.setup(socketFd: fd, mountConsole: false, size: size)
+            close(fd)
+        }
+        let program = try ExecProgram(config)
+        try program.prepareBeforeStart()
+        try channel.send(.ready)
+        try program.finishAndExec(startHooks: nil, config: config)
+    }
+
+    /// Blocks until `rune start` opens the exec fifo for reading, then tells it we are going.
+    static func waitForStart(fifoFd: Int32?) throws {
+        guard let fifoFd else { return }
+        let path = procFdPath(fifoFd)
+        let fd = try Syscall.check("open", "exec fifo") { open(path, O_WRONLY | O_CLOEXEC) }
+        close(fifoFd)
+        try FileSystem.writeAll(fd: fd, [0x30], context: "exec fifo")
+        close(fd)
+    }
+}

@@ -1,0 +1,61 @@
+import CRuneLinux
+import Glibc
+import RuneSystem
+
+/// Opens and creates paths inside the container root with every symlink resolved within it
+/// (openat2 RESOLVE_IN_ROOT), so a rootfs whose symlinks point at host paths cannot redirect a mount.
+struct SafeRoot {
+    let rootFd: Int32
+    let rootPath: String
+
+    init(_ path: String) throws(SyscallError) {
+        rootPath = path
+        rootFd = try Syscall.check("open", path) { Glibc.open(path, RUNE_O_PATH | O_DIRECTORY | O_CLOEXEC) }
+    }
+
+    func close() { Glibc.close(rootFd) }
+
+    /// Opens `path` (container view) as an O_PATH fd.
+    func open(_ path: String, flags: Int32 = RUNE_O_PATH | O_CLOEXEC) throws(SyscallError) -> Int32 {
+        try Syscall.check("openat2", rootPath + path) { rune_openat2_in_root(rootFd, path, flags, 0) }
+    }
+
+    /// Makes sure `path` exists as a directory (or, with `file`, as a regular file) and returns an O_PATH fd of it.
+    func ensure(_ path: String, file: Bool = false, mode: mode_t = 0o755) throws(SyscallError) -> Int32 {
+        if let fd = try? open(path) { return fd }
+        var current = try Syscall.check("openat2", rootPath) { rune_openat2_in_root(rootFd, "/", RUNE_O_PATH | O_DIRECTORY | O_CLOEXEC, 0) }
+        let parts = path.split(separator: "/").map(String.init)
+        for (index, part) in parts.enumerated() {
+            let last = index == parts.count - 1
+            let next = rune_openat2_in_root(current, part, RUNE_O_PATH | O_CLOEXEC | (last ? 0 : O_DIRECTORY), 0)
+            if next >= 0 { Glibc.close(current); current = next; continue }
+            let err = errno
+            guard err == ENOENT else { Glibc.close(current); throw SyscallError(name: "openat2", errno: err, context: rootPath + path) }
+            // Create through a real directory fd: O_PATH fds cannot be used with mkdirat/openat for creation portably.
+            let dirFd = try Syscall.check("openat2", rootPath + path) { rune_openat2_in_root(current, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0) }
+            defer { Glibc.close(dirFd) }
+            if last && file {
+                let f = openat(dirFd, part, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0o755)
+                if f < 0 && errno != EEXIST { Glibc.close(current); throw SyscallError(name: "create", errno: errno, context: rootPath + path) }
+                if f >= 0 { Glibc.close(f) }
+            } else if mkdirat(dirFd, part, mode) != 0 && errno != EEXIST {
+                let e = errno
+                Glibc.close(current)
+                throw SyscallError(name: "mkdir", errno: e, context: rootPath + path)
+            }
+            let created = rune_openat2_in_root(current, part, RUNE_O_PATH | O_CLOEXEC, 0)
+            Glibc.close(current)
+            guard created >= 0 else { throw SyscallError(name: "openat2", errno: errno, context: rootPath + path) }
+            current = created
+        }
+        return current
+    }
+}
+
+func procFdPath(_ fd: Int32) -> String { "/proc/self/fd/\(fd)" }
+
+/// mount(2) through the wrapper. The corresponding system call is `mount(2)`.
+func mountCall(_ source: String?, _ target: String, _ type: String?, _ flags: UInt, _ data: String?,
+               context: String) throws(SyscallError) {
+    try Syscall.check("mount", context) { mount(source, target, type, flags, data) }
+}

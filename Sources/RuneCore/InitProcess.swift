@@ -1,0 +1,92 @@
+import Glibc
+import OCISpec
+import RuneCgroups
+import RuneSystem
+
+/// Host-side handle on a container process being started: spawns `rune init`, drives nsexec's
+/// bootstrap, then the configuration exchange.
+struct InitProcess {
+    let channel: InitChannel
+    let initPid: Int32
+
+    /// Spawns the init with its socket at `pipeFd` and extra fds, puts it in the cgroup before any
+    /// namespace work, and returns once nsexec reported the container process's pid.
+    static func start(executable: String, bootstrap: Bootstrap, pipeFd: Int32, extraFds: [(Int32, Int32)],
+                      cgroup: CgroupManager) throws(RuneError) -> InitProcess {
+        var pair: [Int32] = [0, 0]
+        do {
+            try Syscall.check("socketpair") {
+                socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair)
+            }
+        } catch { throw error.rune }
+        defer { close(pair[1]) }
+        let channel = InitChannel(fd: pair[0])
+        let stage0: pid_t
+        do {
+            stage0 = try Spawner.spawn(executable: executable, argv0: "rune", arguments: ["init"],
+                                       environment: ["_RUNE_INITPIPE=\(pipeFd)"] + inheritedEnvironment(),
+                                       fds: [(pair[1], pipeFd)] + extraFds)
+        } catch {
+            close(pair[0])
+            throw RuneError(.failed, "start container init \(executable): \(error)")
+        }
+        do {
+            try cgroup.add(pid: stage0)
+            try bootstrap.send(on: channel)
+            close(pair[1]); pair[1] = -1
+            let pid = try readPids(channel)
+            _ = try? Spawner.wait(stage0)
+            return InitProcess(channel: channel, initPid: pid)
+        } catch {
+            kill(stage0, SIGKILL)
+            _ = try? Spawner.wait(stage0)
+            close(pair[0])
+            throw RuneError.wrap(error, "container init")
+        }
+    }
+
+    private static func readPids(_ channel: InitChannel) throws(RuneError) -> Int32 {
+        let frame: (type: UInt32, payload: [UInt8])?
+        do { frame = try channel.receive() } catch { throw error.rune }
+        guard let frame else { throw RuneError(.failed, "namespace setup exited without a report") }
+        if frame.type == InitMessage.error.rawValue { throw RuneError(.failed, String(decoding: frame.payload, as: UTF8.self)) }
+        guard frame.type == InitMessage.pids.rawValue, frame.payload.count == 8 else {
+            throw RuneError(.failed, "unexpected message \(frame.type) from namespace setup")
+        }
+        return frame.payload.withUnsafeBytes { $0.load(as: Int32.self) }
+    }
+
+    static func inheritedEnvironment() -> [String] {
+        var out: [String] = []
+        for name in ["RUNE_DEBUG"] { if let v = getenv(name) { out.append("\(name)=\(String(cString: v))") } }
+        return out
+    }
+
+    /// Sends the configuration and serves the init's requests until it reports ready (create) or
+    /// exec'd (exec: the socket closes on exec).
+    func configure(_ config: InitConfig, hooks: () throws(RuneError) -> Void) throws(RuneError) {
+        do {
+            try channel.send(.config, try JSON.encoder.encodeBytes(config))
+        } catch { throw RuneError(.failed, "send config to container init: \(error)") }
+        defer { close(channel.fd) }
+        while true {
+            let frame: (type: UInt32, payload: [UInt8])?
+            do { frame = try channel.receive() } catch { throw error.rune }
+            guard let frame else {
+                if config.kind == .exec { return }
+                throw RuneError(.failed, "container init exited unexpectedly")
+            }
+            switch InitMessage(rawValue: frame.type) {
+            case .runHooks?:
+                try hooks()
+                do { try channel.send(.hooksDone) } catch { throw error.rune }
+            case .ready?:
+                if config.kind == .create { return }
+            case .error?:
+                throw RuneError(.failed, String(decoding: frame.payload, as: UTF8.self))
+            default:
+                throw RuneError(.failed, "unexpected message \(frame.type) from container init")
+            }
+        }
+    }
+}

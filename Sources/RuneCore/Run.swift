@@ -1,0 +1,22 @@
+import Glibc
+import RuneSystem
+
+extension Runtime {
+    /// `rune run`: create + start; in the foreground it waits, forwards signals, and deletes afterwards unless `keep`.
+    public func run(id: String, options: CreateOptions, detach: Bool, keep: Bool) throws(RuneError) -> Int32 {
+        var opts = options
+        opts.foreground = !detach
+        if !detach { Waiter.becomeSubreaper() }
+        let state = try create(id: id, options: opts)
+        do {
+            try start(id: id)
+        } catch {
+            try? delete(id: id, force: true)
+            throw error
+        }
+        if detach { return 0 }
+        let code = Waiter.wait(for: state.initPid)
+        if !keep { try? delete(id: id, force: true) }
+        return code
+    }
+}
