@@ -5,12 +5,25 @@ public struct PasswdEntry: Sendable, Equatable {
     public var uid: UInt32
     public var gid: UInt32
     public var home: String
+
+    public init(name: String, uid: UInt32, gid: UInt32, home: String) {
+        self.name = name
+        self.uid = uid
+        self.gid = gid
+        self.home = home
+    }
 }
 
 public struct GroupEntry: Sendable, Equatable {
     public var name: String
     public var gid: UInt32
     public var members: [String]
+
+    public init(name: String, gid: UInt32, members: [String]) {
+        self.name = name
+        self.gid = gid
+        self.members = members
+    }
 }
 
 public enum UserDatabase {
