@@ -26,9 +26,13 @@ func makeTemporaryDirectory() -> String {
 }
 
 func writeFile(_ path: String, _ text: String) throws {
+    try writeFile(path, Array(text.utf8))
+}
+
+func writeFile(_ path: String, _ bytes: [UInt8]) throws {
     let fd = try Syscall.check("open", path) { open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
     defer { close(fd) }
-    try FileSystem.writeAll(fd: fd, Array(text.utf8), context: path)
+    try FileSystem.writeAll(fd: fd, bytes, context: path)
 }
 
 /// A hex field of /proc/thread-self/status, such as CapEff.
