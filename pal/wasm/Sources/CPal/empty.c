@@ -1,0 +1,1 @@
+/* CPal is header-only: the module map exposes rune's pal.h to the Swift PAL. */
