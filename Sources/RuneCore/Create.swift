@@ -107,10 +107,19 @@ struct Launch {
 
         var extra: [(Int32, Int32)] = [(fifo, base + 1)]
         if let console { extra.append((console, base + 2)) }
+        var agent: Int32 = -1
+        defer { if agent >= 0 { close(agent) } }
+        if enclave != nil, let ops = runtime.enclaveOps {
+            agent = try ops.listen(stateDir: stateDir)
+            extra.append((agent, base + 3))
+            config.agentFd = base + 3
+        }
         let exe = runtime.initExecutable(enclave)
         let child = try InitProcess.start(executable: exe, bootstrap: Bootstrap(spec: spec), pipeFd: base, extraFds: extra,
                                           cgroup: cgroups)
         initPid = child.initPid
+        config.hostPid = initPid
+        config.cgroupPaths = cgroups.paths
         let hookBase = ContainerState(id: id, bundle: bundle, rootfs: rootfs, initPid: initPid, initStartTime: 0,
                                       created: ProcessTable.timestamp(), owner: "", cgroupPaths: cgroups.paths,
                                       config: spec, enclave: enclave)

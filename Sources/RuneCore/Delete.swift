@@ -30,6 +30,9 @@ extension Runtime {
     func killAndWait(_ state: ContainerState) {
         let cgroup = CgroupManager(paths: state.cgroupPaths)
         if cgroup.freezerState() == "FROZEN" { try? cgroup.thaw() }
+        if state.enclave != nil, let ops = enclaveOps, ops.stop(state, stateDir: store.directory(state.id)) {
+            waitGone(state.initPid)
+        }
         _ = Glibc.kill(state.initPid, SIGKILL)
         waitGone(state.initPid)
     }

@@ -25,6 +25,10 @@ extension Runtime {
         if options.process.terminal == true && options.consoleSocket == nil && options.detach {
             throw RuneError(.invalidArgument, "cannot allocate tty if rune will detach without setting console socket")
         }
+        if state.enclave != nil, let ops = enclaveOps {
+            _ = lock
+            return try ops.exec(state, stateDir: store.directory(id), options: options)
+        }
         if !options.detach { Waiter.becomeSubreaper() }
         let console = try options.consoleSocket.map { path throws(RuneError) in try connectUnix(path) }
         defer { if let console { close(console) } }

@@ -20,4 +20,5 @@ public struct InitConfig: Codable, Sendable {
     public var seccompCacheDir: String?
     public var cgroupPaths: [String: String] = [:]
     public var hostPid: Int32 = 0
+    public var agentFd: Int32?
 }

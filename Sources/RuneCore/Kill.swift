@@ -10,6 +10,9 @@ extension Runtime {
         let current = status(of: state)
         guard current != .stopped else { throw RuneError(.invalidState, "container not running") }
         if all {
+            if state.enclave != nil, let ops = enclaveOps, current == .running {
+                try ops.signalAll(state, stateDir: store.directory(id), signal: signal)
+            }
             try signalAll(state, signal)
             return
         }

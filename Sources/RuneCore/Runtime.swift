@@ -9,6 +9,8 @@ public struct Runtime: Sendable {
     public let systemdCgroup: Bool
     /// Turns a bundle into an enclave container when it asks to be one (installed by RuneEnclave).
     public var enclaveResolver: (@Sendable (inout Spec, String) throws(RuneError) -> EnclaveSettings?)?
+    /// Reaches a running enclave through its agent socket (installed by RuneEnclave).
+    public var enclaveOps: (any EnclaveOperations)?
     /// Binary re-executed as the container init; an enclave container needs the dynamically linked runelet.
     public var initExecutable: @Sendable (EnclaveSettings?) -> String = { _ in "/proc/self/exe" }
 
@@ -29,4 +31,14 @@ public struct Runtime: Sendable {
         HookState(ociVersion: state.config.ociVersion, id: state.id, status: status.rawValue,
                   pid: status == .stopped ? nil : state.initPid, bundle: state.bundle, annotations: state.config.annotations)
     }
+}
+
+/// What RuneCore asks of the enclave layer for containers that have an enclave.
+public protocol EnclaveOperations: Sendable {
+    /// Binds the agent socket in the state directory and returns the listening fd for the init-runelet.
+    func listen(stateDir: String) throws(RuneError) -> Int32
+    func exec(_ state: ContainerState, stateDir: String, options: ExecOptions) throws(RuneError) -> Int32
+    func signalAll(_ state: ContainerState, stateDir: String, signal: Int32) throws(RuneError)
+    /// Asks the init-runelet to stop its payloads, pal_destroy and exit; false when it could not be reached.
+    func stop(_ state: ContainerState, stateDir: String) -> Bool
 }

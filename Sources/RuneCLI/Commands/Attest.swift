@@ -1,5 +1,6 @@
 import RuneCore
 import RuneEnclave
+import RuneSystem
 
 struct AttestCommand: Command {
     static let name = "attest"
@@ -7,15 +8,45 @@ struct AttestCommand: Command {
     static let usage = "[command options] <container-id>"
     static let flags: [Flag] = [
         .value("report-data", help: "hex nonce (up to 64 bytes) bound into the evidence"),
-        .value("evidence-file", help: "host path to write the evidence to (default: stdout as hex)"),
-        .value("reportFile", help: "path inside the container rootfs for the 432-byte local report (reference compatible)"),
-        .bool("isRA", help: "remote attestation (not supported: no attestation service is reachable)"),
-        .value("quote-type", help: "quote type (reference compatibility)"),
-        .value("spid", help: "EPID SPID (reference compatibility)"),
-        .value("subscription-key", help: "IAS key (reference compatibility)"),
+        .value("evidence-file", help: "host path to write the evidence to (default: hex on stdout)"),
+        .value("reportFile", help: "path inside the container rootfs for the 432-byte local report (PAL v3)"),
+        .bool("isRA", help: "remote attestation: not supported (no attestation service is reachable)"),
+        .value("quote-type", help: "accepted for compatibility with the reference"),
+        .value("spid", help: "accepted for compatibility with the reference"),
+        .value("subscription-key", help: "accepted for compatibility with the reference"),
     ]
 
     static func run(_ args: ParsedArgs, _ global: GlobalOptions) throws(RuneError) -> Int32 {
-        throw RuneError(.unsupported, "attest: not wired yet")
+        if args.bool("isRA") { throw RuneError(.unsupported, "attest --isRA: remote attestation is not supported") }
+        let hex = args.string("report-data") ?? ""
+        guard let data = decodeHex(hex), data.count <= 64 else {
+            throw RuneError(.invalidArgument, "--report-data: want up to 64 bytes as hex, got \"\(hex)\"")
+        }
+        let runtime = try global.runtime()
+        let id = args.positionals[0]
+        let local = args.string("reportFile") != nil
+        let evidence = try EnclaveSupport.attest(runtime: runtime, id: id, reportData: data, local: local)
+        do {
+            if let reportFile = args.string("reportFile") {
+                let rootfs = try runtime.store.read(id).rootfs
+                try FileSystem.writeAtomically(rootfs + "/" + reportFile, evidence, mode: 0o664)
+            } else if let path = args.string("evidence-file") {
+                try FileSystem.writeAtomically(path, evidence, mode: 0o644)
+            } else {
+                print(encodeHex(evidence))
+            }
+        } catch { throw RuneError(.failed, "attest: \(error)") }
+        return 0
     }
+}
+
+func decodeHex(_ text: String) -> [UInt8]? {
+    let chars = Array(text.utf8)
+    guard chars.count % 2 == 0 else { return nil }
+    return stride(from: 0, to: chars.count, by: 2).compactMap { UInt8(String(decoding: chars[$0..<$0 + 2], as: UTF8.self), radix: 16) }
+        .count == chars.count / 2 ? stride(from: 0, to: chars.count, by: 2).map { UInt8(String(decoding: chars[$0..<$0 + 2], as: UTF8.self), radix: 16)! } : nil
+}
+
+func encodeHex(_ bytes: [UInt8]) -> String {
+    bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
 }

@@ -9,6 +9,8 @@ import RuneSystem
 public enum ContainerInit {
     /// Set by RuneEnclave: runs an enclave container's init-runelet instead of exec.
     nonisolated(unsafe) public static var enclaveMain: ((InitConfig, InitChannel, ExecProgram) -> Never)?
+    /// Set by RuneEnclave: loads the PAL while the host's filesystem is still visible (before pivot_root).
+    nonisolated(unsafe) public static var enclavePreload: ((InitConfig) throws -> Void)?
 
     public static func main() -> Never {
         let channel = InitChannel(fd: rune_nsexec_get_pipe())
@@ -28,6 +30,7 @@ public enum ContainerInit {
     }
 
     static func initContainer(_ config: InitConfig, _ channel: InitChannel) throws {
+        if config.enclave != nil, let preload = enclavePreload { try preload(config) }
         let builder = RootfsBuilder(config: config)
         if config.spec.linux?.namespaces?.contains(where: { $0.type == "mount" }) ?? false {
             let needsHooks = !(config.spec.hooks?.prestart ?? []).isEmpty || !(config.spec.hooks?.createRuntime ?? []).isEmpty
@@ -48,7 +51,7 @@ public enum ContainerInit {
             close(fd)
         }
         try Protections.apply(config.spec)
-        let program = try ExecProgram(config)
+        let program = try ExecProgram(config, verbatimIfMissing: config.enclave != nil)
         if let enclaveMain = enclaveMain, config.enclave != nil { enclaveMain(config, channel, program) }
         try program.prepareBeforeStart()
         try channel.send(.ready)

@@ -16,7 +16,7 @@ public struct ExecProgram {
     let seccompCacheDir: String?
     let preserveFds: Int
 
-    init(_ config: InitConfig) throws {
+    init(_ config: InitConfig, verbatimIfMissing: Bool = false) throws {
         process = config.process
         do {
             user = try ProcessSecurity.resolveUser(process.user)
@@ -31,7 +31,12 @@ public struct ExecProgram {
         guard let name = process.args?.first, !name.isEmpty else {
             throw RuneError(.invalidArgument, "config.json: process.args: must not be empty")
         }
-        path = try Self.lookPath(name, env: env)
+        if verbatimIfMissing {
+            // An enclave payload may live only inside the enclave runtime: pass argv[0] through (reference behaviour).
+            path = (try? Self.lookPath(name, env: env)) ?? name
+        } else {
+            path = try Self.lookPath(name, env: env)
+        }
     }
 
     /// PATH lookup as Go's exec.LookPath does it with the container's environment.

@@ -1,0 +1,110 @@
+import Glibc
+import RuneCore
+
+/// Serves the agent socket inside the init-runelet: each connection on its own thread, accepted only
+/// after pal_init returned (queued clients simply wait).
+struct AgentServer {
+    let listenFd: Int32
+    let runelet: Runelet
+
+    func start() {
+        let fd = listenFd
+        let runelet = runelet
+        startThread {
+            while true {
+                let conn = accept4(fd, nil, nil, Int32(SOCK_CLOEXEC.rawValue))
+                if conn < 0 { if errno == EINTR || errno == ECONNABORTED { continue }; return }
+                startThread { AgentSession(connection: AgentConnection(fd: conn), runelet: runelet).serve() }
+            }
+        }
+    }
+}
+
+/// One client request on one connection.
+struct AgentSession {
+    let connection: AgentConnection
+    let runelet: Runelet
+
+    func serve() {
+        defer { close(connection.fd) }
+        do {
+            guard let request = try connection.receive() else { return }
+            defer { request.fds.forEach { close($0) } }
+            switch request.kind {
+            case .exec: try exec(request)
+            case .kill:
+                let sig = Int32(request.fields["signal"] ?? "") ?? SIGTERM
+                try runelet.pal.kill(pid: request.fields["all"] == "1" ? -1 : runelet.initPalPid, signal: sig)
+                try connection.send(AgentFrame(.ok))
+            case .attest:
+                let data = Hex.decode(request.fields["reportData"] ?? "") ?? []
+                guard data.count <= 64 else { throw RuneError(.invalidArgument, "report data is longer than 64 bytes") }
+                let evidence = try runelet.pal.attest(reportData: data, local: request.fields["local"] == "1")
+                try connection.send(AgentFrame(.evidence, ["evidence": Hex.encode(evidence)]))
+            case .stop:
+                if runelet.pal.version >= 2 { try? runelet.pal.kill(pid: -1, signal: SIGKILL) }
+                try? connection.send(AgentFrame(.ok))
+                runelet.finish(exitCode: 137)
+            default:
+                throw RuneError(.invalidArgument, "agent: unexpected request kind \(request.kind.rawValue)")
+            }
+        } catch {
+            try? connection.send(AgentFrame(.error, ["message": "\(error)"]))
+        }
+    }
+
+    /// Runs a payload with the client's stdio; a client that goes away before it ends gets it killed.
+    private func exec(_ request: AgentFrame) throws(RuneError) {
+        guard request.fds.count == 3 else { throw RuneError(.invalidArgument, "exec needs 3 stdio fds, got \(request.fds.count)") }
+        let argv = try AgentCodec.decodeList(request.fields["argv"] ?? "[]")
+        let env = try AgentCodec.decodeList(request.fields["env"] ?? "[]")
+        guard let program = argv.first else { throw RuneError(.invalidArgument, "exec args cannot be empty") }
+        let conn = connection
+        let pal = runelet.pal
+        let done = Flag()
+        let status = try pal.run(path: request.fields["path"] ?? program, argv: argv, env: env,
+                                 stdio: (request.fds[0], request.fds[1], request.fds[2])) { pid in
+            try? conn.send(AgentFrame(.started, ["pid": String(pid)]))
+            let relay = AgentConnection(fd: dup(conn.fd))
+            startThread {
+                // Relay the client's signals; EOF before the payload ended means the client is gone: kill it.
+                while let frame = try? relay.receive() {
+                    if frame.kind == .signal, let sig = Int32(frame.fields["signal"] ?? "") { try? pal.kill(pid: pid, signal: sig) }
+                }
+                if !done.isSet && pal.version >= 2 { try? pal.kill(pid: pid, signal: SIGKILL) }
+                close(relay.fd)
+            }
+        }
+        done.set()
+        try connection.send(AgentFrame(.exited, ["status": String(status)]))
+        shutdown(connection.fd, Int32(SHUT_RDWR))
+    }
+}
+
+enum Hex {
+    static func encode(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func decode(_ text: String) -> [UInt8]? {
+        let chars = Array(text.utf8)
+        guard chars.count % 2 == 0 else { return nil }
+        var out = [UInt8]()
+        for i in stride(from: 0, to: chars.count, by: 2) {
+            guard let v = UInt8(String(decoding: chars[i..<i + 2], as: UTF8.self), radix: 16) else { return nil }
+            out.append(v)
+        }
+        return out
+    }
+}
+
+/// A one-way flag shared between threads.
+final class Flag: @unchecked Sendable {
+    private let lock = Mutex()
+    private var value = false
+    var isSet: Bool { lock.locked { value } }
+    func set() { lock.locked { value = true } }
+}
