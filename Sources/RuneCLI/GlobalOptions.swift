@@ -1,5 +1,6 @@
 import Glibc
 import RuneCore
+import RuneEnclave
 
 /// Flags that come before the subcommand, as runc's.
 struct GlobalOptions {

@@ -1,7 +1,7 @@
 import CRuneLinux
 import Glibc
 import OCISpec
-import RuneCgroups
+// import RuneCgroups
 import RuneSystem
 
 public struct CreateOptions: Sendable {

@@ -1,23 +1,18 @@
-import FoundationEssentials
+import OCISpec
 
-/// Shared coders; the encoder writes compact JSON without escaping slashes.
+/// rune's own documents (state.json, the init config) go through OCISpec's JSON layer, so rune
+/// never loads Foundation's coders on its hot path.
 enum JSON {
-    static let decoder = JSONDecoder()
-    static var encoder: JSONEncoder {
-        let e = JSONEncoder()
-        e.outputFormatting = [.withoutEscapingSlashes]
-        return e
-    }
-}
+    static let decoder = Decoder()
+    static let encoder = Encoder()
 
-extension JSONDecoder {
-    func decodeBytes<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
-        try decode(type, from: Data(bytes))
+    struct Decoder {
+        func decodeBytes<T: Decodable>(_ type: T.Type, from bytes: [UInt8], name: String = "state") throws -> T {
+            try OCIJSON.decode(type, from: bytes, name: name)
+        }
     }
-}
 
-extension JSONEncoder {
-    func encodeBytes<T: Encodable>(_ value: T) throws -> [UInt8] {
-        [UInt8](try encode(value) as Data)
+    struct Encoder {
+        func encodeBytes<T: Encodable>(_ value: T) throws -> [UInt8] { Array(OCIJSON.encode(value).utf8) }
     }
 }

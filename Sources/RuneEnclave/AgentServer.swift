@@ -12,7 +12,7 @@ struct AgentServer {
         let runelet = runelet
         startThread {
             while true {
-                let conn = accept4(fd, nil, nil, Int32(SOCK_CLOEXEC.rawValue))
+                let conn = accept(fd, nil, nil)
                 if conn < 0 { if errno == EINTR || errno == ECONNABORTED { continue }; return }
                 startThread { AgentSession(connection: AgentConnection(fd: conn), runelet: runelet).serve() }
             }

@@ -39,9 +39,11 @@ enum DeviceInjection {
             _ = stat(path, &st)
             let device = LinuxDevice(path: path, type: "c", major: Int64((st.st_rdev >> 8) & 0xfff),
                                      minor: Int64((st.st_rdev & 0xff) | ((st.st_rdev >> 12) & 0xfff00)), fileMode: 0o666, uid: 0, gid: 0)
-            spec.linux?.devices = (spec.linux?.devices ?? []) + [device]
+            let devices = spec.linux?.devices ?? []
+            spec.linux?.devices = devices + [device]
             let rule = LinuxDeviceCgroup(allow: true, type: "c", major: device.major, minor: device.minor, access: "rwm")
-            spec.linux?.resources?.devices = (spec.linux?.resources?.devices ?? []) + [rule]
+            let rules = spec.linux?.resources?.devices ?? []
+            spec.linux?.resources?.devices = rules + [rule]
         }
         if type == "intelSgx", access("/var/run/aesmd", F_OK) == 0,
            !(spec.mounts ?? []).contains(where: { $0.destination == "/var/run/aesmd" || $0.destination == "/run/aesmd" }) {

@@ -16,7 +16,7 @@ enum SimPlatform {
         var seed = [UInt8](repeating: 0, count: 32)
         do {
             try FileSystem.makeDirectories(dir, mode: 0o700)
-            try Syscall.check("getrandom") { seed.withUnsafeMutableBytes { getrandom($0.baseAddress, 32, 0) } }
+            try Syscall.check("getentropy") { seed.withUnsafeMutableBytes { getentropy($0.baseAddress, 32) } }
             try FileSystem.writeAtomically(path, seed, mode: 0o600)
         } catch { throw RuneError(.failed, "sim platform seed \(path): \(error)") }
     }

@@ -33,7 +33,7 @@ struct EventsCommand: Command {
                 guard let stats = try? runtime.statsEvent(id: id) else { return 0 }
                 print(stats)
             }
-            fflush(stdout)
+            fflush(nil)
         }
     }
 

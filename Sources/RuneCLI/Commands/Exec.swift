@@ -39,7 +39,7 @@ struct ExecCommand: Command {
     /// The process to run: --process FILE, or the container's process with the command line's changes (runc's way).
     static func process(_ args: ParsedArgs, base: Process?) throws(RuneError) -> Process {
         if let path = args.string("process") {
-            do { return try Process.load(path: path) } catch { throw RuneError(.invalidArgument, "\(error)") }
+            do { return try OCIJSON.decode(Process.self, from: try OCIJSON.readFile(path), name: path) } catch { throw RuneError(.invalidArgument, "\(error)") }
         }
         guard args.positionals.count >= 2 else { throw RuneError(.invalidArgument, "exec args cannot be empty") }
         guard var p = base else { throw RuneError(.invalidArgument, "config.json: process: missing") }

@@ -9,7 +9,9 @@ struct FeaturesCommand: Command {
     static let arguments: Int? = 0
 
     static func run(_ args: ParsedArgs, _ global: GlobalOptions) throws(RuneError) -> Int32 {
-        print(Features.rune.jsonText())
+        let cgroup = Features.Cgroup(v1: true, v2: true, systemd: false, systemdUser: false)
+        let text = Features.rune(cgroup: cgroup, annotations: ["org.rune.version": runeVersion]).encodeForFeaturesCommand()
+        print(text, terminator: "")
         return 0
     }
 }

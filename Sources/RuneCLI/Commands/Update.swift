@@ -27,7 +27,7 @@ struct UpdateCommand: Command {
         if let path = args.string("resources") {
             do {
                 let bytes = path == "-" ? try FileSystem.readAll(fd: 0, context: "stdin") : try FileSystem.readBytes(path)
-                resources = try LinuxResources.decode(bytes: bytes)
+                resources = try OCIJSON.decode(LinuxResources.self, from: bytes, name: path)
             } catch { throw RuneError(.invalidArgument, "update --resources \(path): \(error)") }
         }
         func int(_ name: String) throws(RuneError) -> Int64? {

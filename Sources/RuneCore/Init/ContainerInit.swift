@@ -25,8 +25,8 @@ public enum ContainerInit {
             }
         } catch {
             try? channel.send(.error, "\(error)")
-            _exit(1)
         }
+        _exit(1)
     }
 
     static func initContainer(_ config: InitConfig, _ channel: InitChannel) throws {
@@ -72,7 +72,7 @@ public enum ContainerInit {
     }
 
     /// Blocks until `rune start` opens the exec fifo for reading, then tells it we are going.
-    static func waitForStart(fifoFd: Int32?) throws {
+    public static func waitForStart(fifoFd: Int32?) throws {
         guard let fifoFd else { return }
         let path = procFdPath(fifoFd)
         let fd = try Syscall.check("open", "exec fifo") { open(path, O_WRONLY | O_CLOEXEC) }

@@ -57,7 +57,7 @@ public struct ExecProgram {
     }
 
     /// Everything that must happen while still privileged and before the start signal.
-    func prepareBeforeStart() throws {
+    public func prepareBeforeStart() throws {
         do {
             try ProcessSecurity.applyRlimits(process.rlimits)
             if process.noNewPrivileges == true { try ProcessSecurity.setNoNewPrivileges() }

@@ -27,7 +27,7 @@ public func runeMain() -> Never {
         let options = try GlobalOptions(global)
         code = try dispatch(command, Array(args.dropFirst()), options)
     } catch {
-        fail(error)
+        fail((error as? RuneError) ?? RuneError(.failed, "\(error)"))
     }
     exit(code)
 }
