@@ -74,3 +74,15 @@ import Testing
         #expect(try OCIJSON.decode(LinuxResources.self, from: Array(text.utf8), name: "x") == resources)
     }
 }
+
+/// Types outside OCISpec may have hand-written decoders that throw DecodingError; the path survives.
+private enum Status: String, Codable { case created, running }
+private struct Box2: Codable { var items: [Status] }
+
+@Suite struct ForeignDecodingErrorTests {
+    @Test func decodingErrorKeepsDottedPath() {
+        #expect(throws: SpecError(#"state.json: items[1]: cannot initialize Status from invalid String value paused"#)) {
+            try OCIJSON.decode(Box2.self, from: Array(#"{"items": ["created", "paused"]}"#.utf8), name: "state.json")
+        }
+    }
+}

@@ -75,10 +75,45 @@ package enum JSONTreeDecoding {
             return try T(from: TreeDecoder(value: value, path: .root))
         } catch let failure as JSONDecodeFailure {
             throw failure
+        } catch let error as DecodingError {
+            // Hand-written init(from:) (e.g. String-backed enums) throw DecodingError; keep its path.
+            throw failure(from: error)
         } catch {
-            // Hand-written init(from:) may throw DecodingError; keep the message and path.
             throw JSONDecodeFailure(path: "", reason: "\(error)")
         }
+    }
+
+    package static func failure(from error: DecodingError) -> JSONDecodeFailure {
+        switch error {
+        case .typeMismatch(let type, let context):
+            return JSONDecodeFailure(path: dottedPath(context.codingPath), reason: "expected \(type)".lowercased())
+        case .valueNotFound(_, let context):
+            return JSONDecodeFailure(path: dottedPath(context.codingPath), reason: "missing value")
+        case .keyNotFound(let key, let context):
+            return JSONDecodeFailure(path: dottedPath(context.codingPath + [key]), reason: "missing")
+        case .dataCorrupted(let context):
+            return JSONDecodeFailure(path: dottedPath(context.codingPath), reason: lowerFirst(context.debugDescription))
+        @unknown default:
+            return JSONDecodeFailure(path: "", reason: "\(error)")
+        }
+    }
+
+    /// `[linux, namespaces, 2, type]` → `linux.namespaces[2].type`.
+    package static func dottedPath(_ codingPath: [any CodingKey]) -> String {
+        var text = ""
+        for key in codingPath {
+            if let index = key.intValue, key.stringValue == "\(index)" || key.stringValue.hasPrefix("Index ") {
+                text += "[\(index)]"
+            } else {
+                text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
+            }
+        }
+        return text
+    }
+
+    static func lowerFirst(_ text: String) -> String {
+        let trimmed = text.hasSuffix(".") ? String(text.dropLast()) : text
+        return trimmed.prefix(1).lowercased() + trimmed.dropFirst()
     }
 }
 

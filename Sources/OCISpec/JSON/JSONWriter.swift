@@ -54,6 +54,11 @@ package enum JSONWriter {
     /// characters other than \n, \r, \t as \u00XX (Go before 1.22, which runc 1.1 is built with).
     static func appendQuoted(_ text: String, to output: inout String) {
         output += "\""
+        if !text.utf8.contains(where: needsEscape) {
+            output += text
+            output += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": output += "\\\""
@@ -68,5 +73,11 @@ package enum JSONWriter {
             }
         }
         output += "\""
+    }
+
+    /// Bytes that start a sequence appendQuoted rewrites (0xE2 covers U+2028 and U+2029).
+    static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "<")
+            || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "&") || byte == 0xE2
     }
 }
