@@ -73,8 +73,10 @@ public struct WasmCarrier: Carrier {
         guard Sys.exists(key) else {
             throw ShimError.failedPrecondition("carrier wasm: signing key \(key) ([carrier] signing_key in \(ctx.configPath)): no such file")
         }
-        _ = try tool.measure(module: hostModule, args: args)
-        try tool.sign(key: key, module: hostModule, args: args, out: hostSig)
+        // rune turns the commas of enclave.runtime.args into spaces before the PAL parses them; do the same.
+        let toolArgs = args.map { String($0.map { $0 == "," ? " " : $0 }) }
+        _ = try tool.measure(module: hostModule, args: toolArgs)
+        try tool.sign(key: key, module: hostModule, args: toolArgs, out: hostSig)
         guard Sys.exists(hostSig) else {
             throw ShimError.failed("carrier wasm: sign step wrote no signature at \(module).sig")
         }

@@ -1,0 +1,86 @@
+# Carrier scenarios (sourced by run.sh). With runc as the runtime the enclave annotations are inert,
+# so these check what the shim does at Create: signing, pass-through, refusals, and cleanup after them.
+
+carrier_images() {
+    wat2wasm "$HERE/fixtures/hello.wat" -o "$T/app.wasm" || return 1
+    python3 "$HERE/make-image.py" "$T/wasm.tar" localhost/wasm:1 --add "$T/app.wasm:/app/app.wasm" || return 1
+    printf 'client-signed' >"$T/app.wasm.sig"
+    python3 "$HERE/make-image.py" "$T/wasm-signed.tar" localhost/wasm-signed:1 \
+        --add "$T/app.wasm:/app/app.wasm" --add "$T/app.wasm.sig:/app/app.wasm.sig" || return 1
+    ctr_ images import "$T/wasm.tar" >/dev/null && ctr_ images import "$T/wasm-signed.tar" >/dev/null
+}
+
+enclave_tool() {
+    if [ -n "${RUNE_ENCLAVE_BIN:-}" ]; then echo "$RUNE_ENCLAVE_BIN"; return; fi
+    (cd "$REPO" && swift build --package-path pal/wasm --scratch-path shim/.build-enclave --product rune-enclave >&2) || return 1
+    echo "$REPO/shim/.build-enclave/debug/rune-enclave"
+}
+
+# carrier_create NAME IMAGE CONFIG [ENV...]: tries a create with the carrier env; prints ctr's output.
+carrier_run() {
+    local id=$1 image=$2 config=$3; shift 3
+    local envs=(--env RUNE_CARRIER=wasm --env RUNE_CARRIER_MODULE=/app/app.wasm)
+    for e in "$@"; do envs+=(--env "$e"); done
+    timeout 60 ctr_ run -d $R --runtime-config-path "$config" "${envs[@]}" "$image" "$id" \
+        /bin/sh -c 'while :; do sleep 1; done' 2>&1
+}
+
+carrier_refused() {
+    local id=$1
+    check "$id: no shim left" wait_until test -z "$(shim_pid_of "$id")"
+    expect_eq "$id: nothing mounted" "" "$(mounts_under "$(bundle_of "$id")")"
+    ctr_ c rm "$id" >/dev/null 2>&1
+}
+
+carrier_stop() {
+    ctr_ task kill -s KILL "$1" >/dev/null 2>&1
+    wait_until test "$(task_status "$1")" = STOPPED
+    ctr_ task delete "$1" >/dev/null 2>&1
+    ctr_ c rm "$1" >/dev/null 2>&1
+}
+
+carrier_paths() {
+    local out tool spec
+    check "carrier: test images" carrier_images
+    printf '[carrier]\npal_path = "/opt/rune/lib/libpal-wasm.so"\n' >"$T/nokey.toml"
+    out=$(carrier_run c1 localhost/wasm:1 "$T/nokey.toml")
+    expect_contains "carrier: unsigned and no key is a create error" "no [carrier] signing_key" "$out"
+    carrier_refused c1
+
+    printf '[carrier]\nrequire_signature = true\nsigning_key = "%s/missing.key"\n' "$T" >"$T/require.toml"
+    out=$(carrier_run c2 localhost/wasm:1 "$T/require.toml")
+    expect_contains "carrier: require_signature refuses an unsigned workload" "require_signature = true" "$out"
+    carrier_refused c2
+
+    printf '[carrier]\nsigning_key = "%s/missing.key"\n' "$T" >"$T/missing.toml"
+    out=$(carrier_run c3 localhost/wasm:1 "$T/missing.toml")
+    expect_contains "carrier: a missing key file is a create error" "missing.key ([carrier] signing_key" "$out"
+    carrier_refused c3
+
+    out=$(timeout 60 ctr_ run -d $R --env RUNE_CARRIER=sgx-magic localhost/wasm:1 c4 /bin/true 2>&1)
+    expect_contains "carrier: unknown carrier is a create error" "unknown RUNE_CARRIER=sgx-magic" "$out"
+    carrier_refused c4
+
+    check "carrier: client-signed image passes under require_signature" carrier_run c5 localhost/wasm-signed:1 "$T/require.toml"
+    spec=$(cat "$(bundle_of c5)/config.json" 2>/dev/null)
+    expect_contains "carrier: enclave.type=sim" '"enclave.type":"sim"' "$spec"
+    expect_contains "carrier: enclave.runtime.args" '"enclave.runtime.args":"module=/app/app.wasm,sig=/app/app.wasm.sig"' "$spec"
+    out=$(timeout 30 ctr_ task exec --exec-id x c5 /bin/cat /app/app.wasm.sig 2>&1)
+    expect_eq "carrier: the image's own signature is kept" client-signed "$out"
+    out=$(timeout 30 ctr_ task exec --exec-id y c5 /bin/sh -c 'env | grep -c RUNE_CARRIER' 2>&1)
+    expect_eq "carrier: RUNE_CARRIER* are not in the workload env" 0 "$out"
+    carrier_stop c5
+
+    tool=$(enclave_tool)
+    check "carrier: rune-enclave available" test -x "$tool"
+    [ -x "$tool" ] || return
+    "$tool" keygen --out "$T/signer.key" >/dev/null
+    printf '[carrier]\nenclave_tool = "%s"\nsigning_key = "%s/signer.key"\n' "$tool" "$T" >"$T/sign.toml"
+    check "carrier: create signs the workload" carrier_run c6 localhost/wasm:1 "$T/sign.toml" RUNE_CARRIER_ARGS=debug
+    out=$(timeout 30 ctr_ task exec --exec-id s c6 /bin/sh -c 'test -s /app/app.wasm.sig && echo signed' 2>&1)
+    expect_eq "carrier: signature written next to the module" signed "$out"
+    spec=$(cat "$(bundle_of c6)/config.json" 2>/dev/null)
+    expect_contains "carrier: extra args appended" '"enclave.runtime.args":"module=/app/app.wasm,sig=/app/app.wasm.sig,debug"' "$spec"
+    expect_contains "carrier: PAL path default" '"enclave.runtime.path":"' "$spec"
+    carrier_stop c6
+}
