@@ -35,10 +35,10 @@ extension ProcessSecurity {
     /// at load time, not from the program. Validates the whole profile, so bad input fails here, before the init runs.
     public static func compileSeccomp(_ seccomp: LinuxSeccomp, cacheDir: String? = nil) throws(SecurityError) -> [UInt8] {
         _ = try seccompFlags(seccomp)
-        guard let cacheDir else { return try SeccompFilter(seccomp).exportBPF() }
+        guard let cacheDir else { return try program(seccomp) }
         let key = SeccompCache.key(seccomp)
         if let cached = SeccompCache.read(dir: cacheDir, key: key) { return cached }
-        let bpf = try SeccompFilter(seccomp).exportBPF()
+        let bpf = try program(seccomp)
         try SeccompCache.write(dir: cacheDir, key: key, bpf: bpf)
         return bpf
     }
@@ -58,6 +58,12 @@ extension ProcessSecurity {
     public static func loadSeccomp(_ seccomp: LinuxSeccomp) throws(SecurityError) -> Int32? {
         guard isSeccompEnabled(seccomp) else { return nil }
         let flags = try seccompFlags(seccomp)
-        return try loadCompiled(try SeccompFilter(seccomp).exportBPF(), flags: flags)
+        return try loadCompiled(try program(seccomp), flags: flags)
+    }
+
+    /// libseccomp's program behind runc's -ENOSYS stub.
+    private static func program(_ seccomp: LinuxSeccomp) throws(SecurityError) -> [UInt8] {
+        let filter = try SeccompFilter(seccomp)
+        return try SeccompEnosysStub.bytes(for: seccomp) + filter.exportBPF()
     }
 }

@@ -95,4 +95,21 @@ import Testing
         }
         #expect(code == 0)
     }
+
+    /// runc's -ENOSYS stub: with an errno default, a syscall numbered above all the profile names (mkdirat, 258, above
+    /// exit_group, 231) is "newer than the profile" and gets ENOSYS; an older unlisted one (mkdir, 83) gets the default.
+    @Test(arguments: [UInt(EPERM), UInt(ENOSYS)])
+    func syscallsNewerThanTheProfileGetEnosys(defaultErrno: UInt) throws {
+        let profile = LinuxSeccomp(defaultAction: "SCMP_ACT_ERRNO", defaultErrnoRet: defaultErrno, architectures: ["SCMP_ARCH_X86_64"],
+                                   syscalls: [LinuxSyscall(names: ["exit", "exit_group", "getpid", "rt_sigreturn", "write"], action: "SCMP_ACT_ALLOW")])
+        let program = try ProcessSecurity.compileSeccomp(profile)
+        let code = exitCodeOfChild {
+            do { _ = try ProcessSecurity.loadCompiled(program, flags: 0) } catch { return 101 }
+            let old = mkdir(Self.missingParent, 0o700) == -1 ? errno : 0
+            let new = mkdirat(AT_FDCWD, Self.missingParent, 0o700) == -1 ? errno : 0
+            guard old == Int32(defaultErrno) else { return 1 }
+            return new == ENOSYS ? 0 : new == EPERM ? 2 : 3
+        }
+        #expect(code == 0)
+    }
 }
