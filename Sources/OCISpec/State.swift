@@ -74,9 +74,10 @@ public struct RuncState: Codable, Sendable, Equatable {
     /// What `runc state` prints: two-space indentation, runc's key order, no trailing newline.
     public func encodeForStateCommand() -> String { OCIJSON.encode(self, indent: "  ") }
 
-    /// What `runc list --format json` prints: one compact array (`null` when there are no containers, as Go does).
+    /// What `runc list --format json` prints: one compact array and a newline; `null` when there are
+    /// no containers (Go's nil slice). runc fills `owner` with the user name here but leaves it "" in `state`.
     public static func encodeForListCommand(_ states: [RuncState]) -> String {
-        states.isEmpty ? "null" : OCIJSON.encode(states)
+        (states.isEmpty ? "null" : OCIJSON.encode(states)) + "\n"
     }
 
     /// The hook/runtime-spec view of this state.

@@ -34,8 +34,9 @@ import Glibc
         guard case .object(let members) = keys else { Issue.record("not an object"); return }
         #expect(members.map(\.key) == ["ociVersion", "id", "pid", "status", "bundle", "rootfs", "created", "annotations", "owner"])
         #expect(try OCIJSON.decode(RuncState.self, from: Array(annotated.encodeForStateCommand().utf8), name: "state") == annotated)
-        #expect(RuncState.encodeForListCommand([]) == "null")
+        #expect(RuncState.encodeForListCommand([]) == "null\n")
         #expect(RuncState.encodeForListCommand([state]).hasPrefix(#"[{"ociVersion":"1.2.0","id":"c","pid":0,"#))
+        #expect(RuncState.encodeForListCommand([state]).hasSuffix(#""owner":""}]"# + "\n"))
     }
 
     @Test(arguments: [Int64(0), 951_782_400, 1_000_000_000, 1_798_688_207, 4_102_444_799, -86_401])
@@ -76,6 +77,10 @@ struct RuncStateGoldenTests {
         #expect(created.status == 0, "runc create: \(created.stderr)")
         let state = try TestSupport.run([runc, "state", id])
         #expect(state.status == 0, "runc state: \(state.stderr)")
+        let list = try TestSupport.run([runc, "list", "--format", "json"])
+        let listed = try OCIJSON.decode([RuncState].self, from: Array(list.stdout.utf8), name: "runc list")
+        #expect(listed.contains { $0.id == id })
+        #expect(RuncState.encodeForListCommand(listed) == list.stdout)
         return state.stdout
     }
 

@@ -150,3 +150,16 @@ import Testing
                 == ["linux.timeOffsets: requires a time namespace"])
     }
 }
+
+@Suite struct RedactionTests {
+    @Test func redactsProcessAndHookEnvironment() {
+        var spec = Spec.defaultSpec(rootless: false)
+        spec.process?.env = ["TOKEN=secret", "PLAIN"]
+        spec.hooks = Hooks(poststart: [Hook(path: "/bin/true", env: ["KEY=abc=def"])])
+        let redacted = spec.redactedForLogging()
+        #expect(redacted.process?.env == ["TOKEN=<redacted>", "PLAIN"])
+        #expect(redacted.hooks?.poststart?.first?.env == ["KEY=<redacted>"])
+        #expect(!redacted.encodeCompact().contains("secret"))
+        #expect(redacted.process?.args == spec.process?.args)
+    }
+}
