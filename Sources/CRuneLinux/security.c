@@ -5,6 +5,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -27,6 +28,11 @@ _Static_assert(RUNE_SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV == (1UL << 5), "WAIT_
 /* glibc's wrappers apply the change to every thread (setxid broadcast), as the init needs. */
 int rune_setresuid(uid_t r, uid_t e, uid_t s) { return setresuid(r, e, s); }
 int rune_setresgid(gid_t r, gid_t e, gid_t s) { return setresgid(r, e, s); }
+
+int rune_prlimit(pid_t pid, int resource, uint64_t soft, uint64_t hard) {
+    struct rlimit limit = {soft, hard};
+    return prlimit(pid, (__rlimit_resource_t)resource, &limit, NULL);
+}
 
 int rune_seccomp_load_bpf(unsigned int flags, const void *bpf, size_t len) {
     if (len == 0 || len % sizeof(struct sock_filter) != 0 || len / sizeof(struct sock_filter) > BPF_MAXINSNS) {

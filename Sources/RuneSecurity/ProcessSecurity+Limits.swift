@@ -25,15 +25,15 @@ extension ProcessSecurity {
         }
     }
 
-    /// Applies `process.rlimits` to the calling process (the init applies its own before the user switch; the exec'd
-    /// program inherits them). Raising a hard limit needs CAP_SYS_RESOURCE; the error names the rlimit.
-    /// The corresponding system call is `setrlimit(2)`.
-    public static func applyRlimits(_ rlimits: [POSIXRlimit]?) throws(SecurityError) {
+    /// Applies `process.rlimits` to process `pid` (0: the caller). The init can apply its own before the user switch,
+    /// and the exec'd program inherits them; runc instead sets them from the host with prlimit once the init is
+    /// ready, because inside a new user namespace raising a limit is refused. Raising a hard limit needs
+    /// CAP_SYS_RESOURCE; the error names the rlimit. The corresponding system call is `prlimit(2)`.
+    public static func applyRlimits(_ rlimits: [POSIXRlimit]?, pid: pid_t = 0) throws(SecurityError) {
         try validateRlimits(rlimits)
         for limit in rlimits ?? [] {
-            var value = rlimit(rlim_cur: rlim_t(limit.soft), rlim_max: rlim_t(limit.hard))
-            let resource = __rlimit_resource_t(UInt32(rlimitResources[limit.type]!))
-            try checked("setrlimit", "\(limit.type) soft \(limit.soft) hard \(limit.hard)") { setrlimit(resource, &value) }
+            let resource = rlimitResources[limit.type]!
+            try checked("prlimit", "\(limit.type) soft \(limit.soft) hard \(limit.hard)") { rune_prlimit(pid, resource, limit.soft, limit.hard) }
         }
     }
 

@@ -2,6 +2,7 @@ import CRuneLinux
 import Glibc
 import OCISpec
 import RuneSecurity
+import RuneSystem
 import Testing
 
 @Suite struct CapabilityParsingTests {
@@ -62,11 +63,33 @@ import Testing
                 try ProcessSecurity.applyRlimits([POSIXRlimit(type: "RLIMIT_NOFILE", hard: higher, soft: 64)])
                 return mayRaise ? 0 : 1
             } catch .system(let error) {
-                let named = error.name == "setrlimit" && error.context.hasPrefix("RLIMIT_NOFILE") && error.errno == EPERM
+                let named = error.name == "prlimit" && error.context.hasPrefix("RLIMIT_NOFILE") && error.errno == EPERM
                 return !mayRaise && named ? 0 : 2
             } catch { return 3 }
         }
         #expect(code == 0)
+    }
+
+    /// runc's way: the host sets the limits of the waiting init from outside.
+    @Test func rlimitsAreAppliedToAnotherProcessByPid() throws {
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        let pid = fork()
+        if pid == 0 {
+            close(ends[1])
+            var byte: UInt8 = 0
+            _exit(read(ends[0], &byte, 1) == 0 ? 0 : 1)  // wait for the parent to close its end
+        }
+        close(ends[0])
+        defer {
+            close(ends[1])
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
+        try ProcessSecurity.applyRlimits([POSIXRlimit(type: "RLIMIT_NOFILE", hard: 1000, soft: 500), POSIXRlimit(type: "RLIMIT_CORE", hard: 0, soft: 0)], pid: pid)
+        let limits = try FileSystem.readString("/proc/\(pid)/limits").split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+        #expect(limits.contains("Max open files 500 1000 files"))
+        #expect(limits.contains("Max core file size 0 0 bytes"))
     }
 
     @Test func noNewPrivilegesIsSet() {

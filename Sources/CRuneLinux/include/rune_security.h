@@ -19,6 +19,8 @@ enum {
 
 int rune_setresuid(uid_t r, uid_t e, uid_t s);
 int rune_setresgid(gid_t r, gid_t e, gid_t s);
+/* prlimit(2) on another process (pid 0: the caller), for limits set from outside a user namespace. */
+int rune_prlimit(pid_t pid, int resource, uint64_t soft, uint64_t hard);
 /* Loads a classic BPF program (len bytes of struct sock_filter) into the calling thread. With flags == 0 it uses
  * prctl(PR_SET_SECCOMP); otherwise seccomp(2), which returns the listener fd for FLAG_NEW_LISTENER. Returns -1 and errno on error. */
 int rune_seccomp_load_bpf(unsigned int flags, const void *bpf, size_t len);
