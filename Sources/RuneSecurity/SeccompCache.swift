@@ -4,10 +4,10 @@ import OCISpec
 import RuneSystem
 
 /// Compiled seccomp programs on disk, one file per profile: `<dir>/<fnv1a-64 of the key>.bpf` holding a magic line,
-/// the full key and the BPF. The key is the profile's JSON (as OCISpec encodes it, fields in a fixed order) after the
-/// libseccomp version and native architecture (the BPF depends on both). A hit must match the stored key byte for byte, so a hash collision
-/// or a torn file is a miss, never a wrong filter. The directory must be writable by root only (it lives under
-/// rune's root): whoever can write it can choose the filter.
+/// the full key and the BPF. The key is the profile's JSON (as OCISpec encodes it, fields in a fixed order) after
+/// the libseccomp version and native architecture (the BPF depends on both). A hit must match the stored key byte
+/// for byte, so a hash collision or a torn file is a miss, never a wrong filter. The directory must be writable by
+/// root only (it lives under rune's root): whoever can write it can choose the filter.
 enum SeccompCache {
     private static let magic = Array("rune-seccomp-bpf 1\n".utf8)
 
