@@ -1,5 +1,5 @@
 // Encodes Encodable values into a JSONValue, keeping members in the order the type encodes them
-// (declaration order for synthesized conformances) and sorting [String: V] keys as Go does for maps.
+// (declaration order for synthesized conformances) and sorting dictionary keys as Go does for maps.
 // Optional properties that are nil are left out, like Go's omitempty.
 
 package enum JSONTreeEncoding {
@@ -13,6 +13,8 @@ final class EncodingBox {
     var leaf: JSONValue?
     var members: [(String, EncodingBox)]?
     var elements: [EncodingBox]?
+    /// The CodingKey type of the keyed container that filled `members`.
+    var keyType: ObjectIdentifier?
 
     init() {}
 
@@ -20,17 +22,28 @@ final class EncodingBox {
 
     static func encoding<T: Encodable>(_ value: T) throws -> EncodingBox {
         if let string = value as? String { return EncodingBox(leaf: .string(string)) }
-        if let map = value as? any StringKeyedMap { return try map.sortedBox() }
         let box = EncodingBox()
         try value.encode(to: TreeEncoder(box: box))
         return box
     }
 
     var jsonValue: JSONValue {
-        if let members { return .object(members.map { JSONMember($0.0, $0.1.jsonValue) }) }
+        if var members {
+            // Maps are written sorted by key, as Go does; Swift's Dictionary order changes per process.
+            if keyType != nil, keyType == Self.dictionaryKeyType { members.sort { $0.0 < $1.0 } }
+            return .object(members.map { JSONMember($0.0, $0.1.jsonValue) })
+        }
         if let elements { return .array(elements.map(\.jsonValue)) }
         return leaf ?? .object([])
     }
+
+    /// The private key type Dictionary encodes with, learnt once by encoding a one-entry dictionary.
+    /// Comparing type identities is far cheaper than a dynamic cast of every value.
+    static let dictionaryKeyType: ObjectIdentifier? = {
+        let probe = EncodingBox()
+        try? ["key": 0].encode(to: TreeEncoder(box: probe))
+        return probe.keyType
+    }()
 
     func appendMember(_ key: String, _ child: EncodingBox) {
         if members == nil { members = [] }
@@ -40,20 +53,6 @@ final class EncodingBox {
     func appendElement(_ child: EncodingBox) {
         if elements == nil { elements = [] }
         elements!.append(child)
-    }
-}
-
-/// Dictionaries with String keys encode their members sorted by key (Swift's order is random per process).
-protocol StringKeyedMap {
-    func sortedBox() throws -> EncodingBox
-}
-
-extension Dictionary: StringKeyedMap where Key == String, Value: Encodable {
-    func sortedBox() throws -> EncodingBox {
-        let box = EncodingBox()
-        box.members = []
-        for key in keys.sorted() { box.appendMember(key, try EncodingBox.encoding(self[key]!)) }
-        return box
     }
 }
 
@@ -76,6 +75,7 @@ struct TreeEncoder: Encoder {
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         if box.members == nil { box.members = [] }
+        box.keyType = ObjectIdentifier(Key.self)
         return KeyedEncodingContainer(TreeKeyedEncodingContainer<Key>(box: box))
     }
 

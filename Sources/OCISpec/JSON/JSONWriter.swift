@@ -5,77 +5,85 @@ package enum JSONWriter {
     /// `indent == nil` gives compact output; otherwise each level is indented by `indent`
     /// and members are written as `"key": value`, with `[]` and `{}` kept on one line.
     package static func write(_ value: JSONValue, indent: String? = nil) -> String {
-        var output = ""
-        append(value, to: &output, indent: indent, level: 0)
-        return output
+        var writer = ByteWriter(indent: indent.map { Array($0.utf8) })
+        writer.bytes.reserveCapacity(4096)
+        writer.append(value, level: 0)
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
+}
 
-    static func append(_ value: JSONValue, to output: inout String, indent: String?, level: Int) {
+/// Output is built as UTF-8 bytes and turned into a String once: many small String appends cost more.
+private struct ByteWriter {
+    let indent: [UInt8]?
+    var bytes: [UInt8] = []
+
+    init(indent: [UInt8]?) { self.indent = indent }
+
+    mutating func append(_ value: JSONValue, level: Int) {
         switch value {
-        case .null: output += "null"
-        case .bool(let flag): output += flag ? "true" : "false"
-        case .number(let text): output += text
-        case .string(let text): appendQuoted(text, to: &output)
+        case .null: bytes += "null".utf8
+        case .bool(let flag): bytes += (flag ? "true" : "false").utf8
+        case .number(let text): bytes += text.utf8
+        case .string(let text): appendQuoted(text)
         case .array(let elements):
-            appendSequence(open: "[", close: "]", count: elements.count, to: &output, indent: indent, level: level) { index, output in
-                append(elements[index], to: &output, indent: indent, level: level + 1)
+            appendSequence(open: UInt8(ascii: "["), close: UInt8(ascii: "]"), count: elements.count, level: level) { writer, index in
+                writer.append(elements[index], level: level + 1)
             }
         case .object(let members):
-            appendSequence(open: "{", close: "}", count: members.count, to: &output, indent: indent, level: level) { index, output in
-                appendQuoted(members[index].key, to: &output)
-                output += indent == nil ? ":" : ": "
-                append(members[index].value, to: &output, indent: indent, level: level + 1)
+            appendSequence(open: UInt8(ascii: "{"), close: UInt8(ascii: "}"), count: members.count, level: level) { writer, index in
+                writer.appendQuoted(members[index].key)
+                writer.bytes.append(UInt8(ascii: ":"))
+                if writer.indent != nil { writer.bytes.append(UInt8(ascii: " ")) }
+                writer.append(members[index].value, level: level + 1)
             }
         }
     }
 
-    static func appendSequence(
-        open: String, close: String, count: Int, to output: inout String, indent: String?, level: Int,
-        element: (Int, inout String) -> Void
-    ) {
-        output += open
-        guard count > 0 else { output += close; return }
+    mutating func appendSequence(open: UInt8, close: UInt8, count: Int, level: Int, element: (inout ByteWriter, Int) -> Void) {
+        bytes.append(open)
+        guard count > 0 else { bytes.append(close); return }
         for index in 0..<count {
-            if index > 0 { output += "," }
-            newline(&output, indent: indent, level: level + 1)
-            element(index, &output)
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            newline(level: level + 1)
+            element(&self, index)
         }
-        newline(&output, indent: indent, level: level)
-        output += close
+        newline(level: level)
+        bytes.append(close)
     }
 
-    static func newline(_ output: inout String, indent: String?, level: Int) {
+    mutating func newline(level: Int) {
         guard let indent else { return }
-        output += "\n"
-        for _ in 0..<level { output += indent }
+        bytes.append(UInt8(ascii: "\n"))
+        for _ in 0..<level { bytes += indent }
     }
 
     /// Go's escaping: HTML-sensitive characters and U+2028/U+2029 as \u escapes, and control
     /// characters other than \n, \r, \t as \u00XX (Go before 1.22, which runc 1.1 is built with).
-    static func appendQuoted(_ text: String, to output: inout String) {
-        output += "\""
-        if !text.utf8.contains(where: needsEscape) {
-            output += text
-            output += "\""
-            return
+    mutating func appendQuoted(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        if !text.utf8.contains(where: Self.needsEscape) {
+            bytes += text.utf8
+        } else {
+            for scalar in text.unicodeScalars { appendEscaped(scalar) }
         }
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "<", ">", "&", "\u{2028}", "\u{2029}", "\u{0}"..."\u{1F}":
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        output += "\""
+        bytes.append(UInt8(ascii: "\""))
     }
 
-    /// Bytes that start a sequence appendQuoted rewrites (0xE2 covers U+2028 and U+2029).
+    mutating func appendEscaped(_ scalar: Unicode.Scalar) {
+        switch scalar {
+        case "\"": bytes += "\\\"".utf8
+        case "\\": bytes += "\\\\".utf8
+        case "\n": bytes += "\\n".utf8
+        case "\r": bytes += "\\r".utf8
+        case "\t": bytes += "\\t".utf8
+        case "<", ">", "&", "\u{2028}", "\u{2029}", "\u{0}"..."\u{1F}":
+            let hex = String(scalar.value, radix: 16)
+            bytes += ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8
+        default: bytes += String(scalar).utf8
+        }
+    }
+
+    /// Bytes that start a sequence appendEscaped rewrites (0xE2 leads U+2028 and U+2029).
     static func needsEscape(_ byte: UInt8) -> Bool {
         byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "<")
             || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "&") || byte == 0xE2
