@@ -18,8 +18,13 @@ public struct SpecError: Error, Sendable, Equatable, CustomStringConvertible {
 extension Spec {
     /// Reads and decodes `<bundle>/config.json`. Does not validate; call `validate(bundle:)` next.
     public static func load(bundle: String) throws(SpecError) -> Spec {
-        let path = bundle.hasSuffix("/") ? bundle + "config.json" : bundle + "/config.json"
-        return try decode(data: try OCIJSON.readFile(path), name: "config.json")
+        return try decode(data: try OCIJSON.readFile(bundlePath(bundle, "config.json")), name: "config.json")
+    }
+
+    /// `name` inside `bundle`; an empty bundle means the current directory, as runc's default ".".
+    static func bundlePath(_ bundle: String, _ name: String) -> String {
+        if bundle.isEmpty { return name }
+        return bundle.hasSuffix("/") ? bundle + name : bundle + "/" + name
     }
 
     /// Decodes config.json bytes; `name` prefixes error messages.

@@ -37,8 +37,7 @@ extension Spec {
     /// The rootfs path with a relative `root.path` resolved against `bundle`.
     public func rootfsPath(bundle: String) -> String? {
         guard let path = root?.path, !path.isEmpty else { return nil }
-        if path.hasPrefix("/") { return path }
-        return bundle.hasSuffix("/") ? bundle + path : bundle + "/" + path
+        return path.hasPrefix("/") ? path : Self.bundlePath(bundle, path)
     }
 
     func validateVersion(_ report: inout ValidationReport) {

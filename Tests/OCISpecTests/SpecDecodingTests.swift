@@ -134,6 +134,9 @@ import Glibc
         defer { TestSupport.removeTree(bundle) }
         #expect(try Spec.load(bundle: bundle) == Spec.defaultSpec(rootless: false))
         #expect(try Spec.load(bundle: bundle + "/") == Spec.defaultSpec(rootless: false))
+        #expect(Spec.defaultSpec(rootless: false).rootfsPath(bundle: bundle + "/") == bundle + "/rootfs")
+        #expect(Spec.defaultSpec(rootless: false).rootfsPath(bundle: "") == "rootfs")
+        #expect(Spec(root: Root(path: "/abs")).rootfsPath(bundle: bundle) == "/abs")
     }
 
     @Test func loadNamesMissingOrUnreadableConfig() throws {
