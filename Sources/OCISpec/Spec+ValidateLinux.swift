@@ -126,6 +126,9 @@ extension LinuxSeccomp {
         let field = "linux.seccomp"
         if !Self.knownActions.contains(defaultAction) {
             report.add("\(field).defaultAction", "unknown action \(quoted(defaultAction))")
+        } else if defaultAction == "SCMP_ACT_NOTIFY" {
+            // As runc: a notifying default would stall every syscall on the listener, the runtime's own too.
+            report.add("\(field).defaultAction", "SCMP_ACT_NOTIFY cannot be the default action")
         }
         for (index, arch) in (architectures ?? []).enumerated() where !Self.knownArchitectures.contains(arch) {
             report.add("\(field).architectures[\(index)]", "unknown architecture \(quoted(arch))")
@@ -133,7 +136,7 @@ extension LinuxSeccomp {
         for (index, flag) in (flags ?? []).enumerated() where !Self.knownFlags.contains(flag) {
             report.add("\(field).flags[\(index)]", "unknown flag \(quoted(flag))")
         }
-        var usesNotify = defaultAction == "SCMP_ACT_NOTIFY"
+        var usesNotify = false
         for (index, rule) in (syscalls ?? []).enumerated() {
             let ruleField = "\(field).syscalls[\(index)]"
             if rule.names.isEmpty { report.add("\(ruleField).names", "must not be empty") }

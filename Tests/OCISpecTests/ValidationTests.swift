@@ -132,6 +132,8 @@ import Testing
             "linux.seccomp.syscalls[1].args[0].index: 6 is out of range 0...5",
             "linux.seccomp.listenerPath: required by SCMP_ACT_NOTIFY",
         ])
+        #expect(try Self.problems { $0.linux?.seccomp = LinuxSeccomp(defaultAction: "SCMP_ACT_NOTIFY", listenerPath: "/l") }
+                == ["linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action"])
         #expect(try Self.problems { $0.linux?.seccomp = LinuxSeccomp() } == [])
         #expect(try Self.problems { $0.linux?.seccomp = LinuxSeccomp(defaultAction: "SCMP_ACT_KILL_PROCESS") } == [])
     }
