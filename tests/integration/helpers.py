@@ -106,6 +106,14 @@ class Runtime:
                               text=True, timeout=timeout, cwd=cwd)
         return Result(proc.returncode, proc.stdout, proc.stderr)
 
+    def cmd_detached(self, *args):
+        """A command that leaves processes holding its stdio (exec --detach): stdio to files, not pipes."""
+        out = self.logdir / f"cmd-{uuid.uuid4().hex[:8]}.out"
+        err = out.with_suffix(".err")
+        with open(out, "wb") as o, open(err, "wb") as e:
+            proc = subprocess.run(self.argv(*args), stdin=subprocess.DEVNULL, stdout=o, stderr=e, timeout=COMMAND_TIMEOUT)
+        return Result(proc.returncode, "", err.read_text(errors="replace"))
+
     def run(self, cid, bundle, *flags, input=None):
         """Foreground `run`: the container's stdio is ours, its exit code is the command's."""
         self.ids.add(cid)
