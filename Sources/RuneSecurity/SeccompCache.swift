@@ -11,9 +11,12 @@ import RuneSystem
 enum SeccompCache {
     private static let magic = Array("rune-seccomp-bpf 1\n".utf8)
 
+    /// Bump when rune changes how it generates programs (filter attributes, the -ENOSYS stub), so old files miss.
+    private static let generator = "rune seccomp 2 (tree, enosys stub)"
+
     static func key(_ seccomp: LinuxSeccomp) -> [UInt8] {
         let version = seccomp_version().pointee
-        let build = "libseccomp \(version.major).\(version.minor).\(version.micro) native \(seccomp_arch_native())\n"
+        let build = "\(generator), libseccomp \(version.major).\(version.minor).\(version.micro) native \(seccomp_arch_native())\n"
         return Array(build.utf8) + Array(OCIJSON.encode(seccomp).utf8)
     }
 
