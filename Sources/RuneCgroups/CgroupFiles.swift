@@ -1,0 +1,87 @@
+import Glibc
+import RuneSystem
+
+/// Reads and writes of cgroup control files. Writes go straight to the open file (no O_TRUNC, no
+/// temporary file): a control file takes one value per write(2).
+enum CgroupFiles {
+    static func write(_ path: String, _ value: String) throws(CgroupError) {
+        do {
+            try FileSystem.writeString(path, value, flags: O_WRONLY)
+        } catch {
+            throw .write(path: path, value: value, errno: error.errno)
+        }
+    }
+
+    static func read(_ path: String) throws(CgroupError) -> String {
+        do {
+            return try FileSystem.readString(path)
+        } catch {
+            throw .read(path: path, errno: error.errno)
+        }
+    }
+
+    /// The file's text without the trailing newline, or nil when it cannot be read.
+    static func readTrimmed(_ path: String) -> String? {
+        guard let text = try? FileSystem.readString(path) else { return nil }
+        return trim(text)
+    }
+
+    static func trim(_ text: String) -> String {
+        var out = Substring(text)
+        while let last = out.last, last == "\n" || last == " " || last == "\t" { out.removeLast() }
+        while let first = out.first, first == "\n" || first == " " { out.removeFirst() }
+        return String(out)
+    }
+
+    /// A number file such as memory.usage_in_bytes; "max" reads as UInt64.max; missing or unparsable is 0.
+    static func readUInt(_ path: String) -> UInt64 {
+        guard let text = readTrimmed(path) else { return 0 }
+        if text == "max" { return UInt64.max }
+        return UInt64(text) ?? 0
+    }
+
+    /// "key value" lines (memory.stat, cpu.stat, memory.events) as a dictionary.
+    static func readKeyValues(_ path: String) -> [String: UInt64] {
+        guard let text = try? FileSystem.readString(path) else { return [:] }
+        var out: [String: UInt64] = [:]
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            guard parts.count == 2, let value = UInt64(parts[1]) else { continue }
+            out[String(parts[0])] = value
+        }
+        return out
+    }
+
+    static func exists(_ path: String) -> Bool { FileSystem.exists(path) }
+
+    static func makeDirectory(_ path: String) throws(CgroupError) {
+        do { try FileSystem.makeDirectories(path) } catch { throw .system(error) }
+    }
+
+    /// Sub-directories (child cgroups) of a cgroup directory.
+    static func childCgroups(_ path: String) -> [String] {
+        guard let names = try? FileSystem.listDirectory(path) else { return [] }
+        return names.map { path + "/" + $0 }.filter { FileSystem.isDirectory($0) && !isSymlink($0) }
+    }
+
+    private static func isSymlink(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK
+    }
+
+    /// Removes a cgroup and its children, deepest first. A missing directory is fine; EBUSY (the
+    /// kernel still tearing down exited tasks) is retried a few times with short pauses.
+    static func removeCgroup(_ path: String) throws(CgroupError) {
+        guard FileSystem.isDirectory(path) else { return }
+        for child in childCgroups(path) { try removeCgroup(child) }
+        var delay: UInt32 = 1_000
+        for attempt in 0..<8 {
+            if rmdir(path) == 0 { return }
+            let err = Glibc.errno
+            if err == ENOENT { return }
+            if err != EBUSY || attempt == 7 { throw .system(SyscallError(name: "rmdir", errno: err, context: path)) }
+            usleep(delay)
+            delay *= 2
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import RuneSystem
+
+/// Creating cpuset directories: a new cpuset cgroup starts with empty cpus and mems and refuses
+/// tasks until they are set, so each new level copies them from its parent (as runc does).
+enum CpusetTree {
+    static func create(_ dir: String) throws(CgroupError) {
+        if FileSystem.isDirectory(dir), isFilled(dir) { return }
+        let parent = CgroupLayout.parentDirectory(dir)
+        guard CgroupFiles.exists(parent + "/cpuset.cpus") else {
+            // The hierarchy root is reached without finding a filled cpuset: only plain mkdir is left.
+            try CgroupFiles.makeDirectory(dir)
+            return
+        }
+        try create(parent)
+        try CgroupFiles.makeDirectory(dir)
+        for file in ["cpuset.cpus", "cpuset.mems"] where (CgroupFiles.readTrimmed(dir + "/" + file) ?? "").isEmpty {
+            try CgroupFiles.write(dir + "/" + file, try CgroupFiles.read(parent + "/" + file))
+        }
+    }
+
+    private static func isFilled(_ dir: String) -> Bool {
+        !(CgroupFiles.readTrimmed(dir + "/cpuset.cpus") ?? "").isEmpty
+            && !(CgroupFiles.readTrimmed(dir + "/cpuset.mems") ?? "").isEmpty
+    }
+}
+
+/// Creating a cgroup2 directory: every ancestor below the mount root writes all of its available
+/// controllers into cgroup.subtree_control so the new cgroup gets the files (as runc's fs2 does).
+enum UnifiedTree {
+    static func create(_ dir: String) throws(CgroupError) {
+        var chain: [String] = []
+        var current = dir
+        // Walk up while still inside the cgroup2 file system (a parent with cgroup.controllers).
+        while current != "/", CgroupFiles.exists(CgroupLayout.parentDirectory(current) + "/cgroup.controllers") {
+            chain.insert(current, at: 0)
+            current = CgroupLayout.parentDirectory(current)
+        }
+        guard !chain.isEmpty else { throw .layout("\(dir) is not inside a cgroup2 file system") }
+        for path in chain {
+            enableControllers(in: CgroupLayout.parentDirectory(path))
+            try CgroupFiles.makeDirectory(path)
+        }
+    }
+
+    /// Enables every controller the parent offers; ones the kernel refuses (for instance because
+    /// the parent has processes in it) are skipped one by one, as runc does.
+    static func enableControllers(in dir: String) {
+        guard let available = CgroupFiles.readTrimmed(dir + "/cgroup.controllers"), !available.isEmpty else { return }
+        let names = available.split(separator: " ")
+        let enabled = Set((CgroupFiles.readTrimmed(dir + "/cgroup.subtree_control") ?? "").split(separator: " "))
+        let missing = names.filter { !enabled.contains($0) }
+        guard !missing.isEmpty else { return }
+        let all = missing.map { "+" + $0 }.joined(separator: " ")
+        if (try? CgroupFiles.write(dir + "/cgroup.subtree_control", all)) != nil { return }
+        for name in missing { try? CgroupFiles.write(dir + "/cgroup.subtree_control", "+" + name) }
+    }
+}
