@@ -110,6 +110,13 @@ import Glibc
         #expect(spec.root == nil)
     }
 
+    @Test func keysMatchCaseInsensitivelyLikeGo() throws {
+        let spec = try Spec.decode(data: Array(#"{"OCIVersion": "1.2.0", "Process": {"Args": ["sh"], "cwd": "/"}, "root": {"path": "r", "PATH": "x"}}"#.utf8))
+        #expect(spec.ociVersion == "1.2.0")
+        #expect(spec.process?.args == ["sh"])
+        #expect(spec.root?.path == "r")
+    }
+
     @Test(arguments: [
         (#"{"process": {"args": "sh"}}"#, "config.json: process.args: expected array, found string"),
         (#"{"process": {"user": {"uid": -1}}}"#, "config.json: process.user.uid: number -1 out of range for uint32"),
