@@ -5,6 +5,10 @@
 // Conventions: type names are the Go names; property names are the JSON keys; a Go pointer or
 // `omitempty` field is a Swift optional, and encoding leaves nil optionals out. Decoding follows Go:
 // a missing or null non-optional field takes its zero value, so semantic checks live in `validate`.
+//
+// Entry points: `Spec.load(bundle:)` / `Spec.decode(data:)` (one-line `SpecError`), `spec.validate(bundle:)`
+// (all problems), `Spec.defaultSpec(rootless:)` + `encodeForSpecCommand()` (`rune spec`), `State` (hooks),
+// `RuncState` (`rune state`/`list`), `Features.rune(...)` (`rune features`), and `OCIJSON` for other documents.
 
 /// The container configuration: `config.json` in a bundle.
 public struct Spec: Codable, Sendable, Equatable {
