@@ -7,7 +7,7 @@ carrier_images() {
     printf 'client-signed' >"$T/app.wasm.sig"
     python3 "$HERE/make-image.py" "$T/wasm-signed.tar" localhost/wasm-signed:1 \
         --add "$T/app.wasm:/app/app.wasm" --add "$T/app.wasm.sig:/app/app.wasm.sig" || return 1
-    ctr_ images import "$T/wasm.tar" >/dev/null && ctr_ images import "$T/wasm-signed.tar" >/dev/null
+    $CTR images import "$T/wasm.tar" >/dev/null && $CTR images import "$T/wasm-signed.tar" >/dev/null
 }
 
 enclave_tool() {
@@ -21,22 +21,22 @@ carrier_run() {
     local id=$1 image=$2 config=$3; shift 3
     local envs=(--env RUNE_CARRIER=wasm --env RUNE_CARRIER_MODULE=/app/app.wasm)
     for e in "$@"; do envs+=(--env "$e"); done
-    timeout 60 ctr_ run -d $R --runtime-config-path "$config" "${envs[@]}" "$image" "$id" \
+    timeout 60 $CTR run -d $R --runtime-config-path "$config" "${envs[@]}" "$image" "$id" \
         /bin/sh -c 'while :; do sleep 1; done' 2>&1
 }
 
 carrier_refused() {
     local id=$1
-    check "$id: no shim left" wait_until test -z "$(shim_pid_of "$id")"
+    check "$id: no shim left" wait_until no_shim "$id"
     expect_eq "$id: nothing mounted" "" "$(mounts_under "$(bundle_of "$id")")"
-    ctr_ c rm "$id" >/dev/null 2>&1
+    $CTR c rm "$id" >/dev/null 2>&1
 }
 
 carrier_stop() {
-    ctr_ task kill -s KILL "$1" >/dev/null 2>&1
-    wait_until test "$(task_status "$1")" = STOPPED
-    ctr_ task delete "$1" >/dev/null 2>&1
-    ctr_ c rm "$1" >/dev/null 2>&1
+    $CTR task kill -s KILL "$1" >/dev/null 2>&1
+    wait_until status_is "$1" STOPPED
+    $CTR task delete "$1" >/dev/null 2>&1
+    $CTR c rm "$1" >/dev/null 2>&1
 }
 
 carrier_paths() {
@@ -57,7 +57,7 @@ carrier_paths() {
     expect_contains "carrier: a missing key file is a create error" "missing.key ([carrier] signing_key" "$out"
     carrier_refused c3
 
-    out=$(timeout 60 ctr_ run -d $R --env RUNE_CARRIER=sgx-magic localhost/wasm:1 c4 /bin/true 2>&1)
+    out=$(timeout 60 $CTR run -d $R --env RUNE_CARRIER=sgx-magic localhost/wasm:1 c4 /bin/true 2>&1)
     expect_contains "carrier: unknown carrier is a create error" "unknown RUNE_CARRIER=sgx-magic" "$out"
     carrier_refused c4
 
@@ -65,9 +65,9 @@ carrier_paths() {
     spec=$(cat "$(bundle_of c5)/config.json" 2>/dev/null)
     expect_contains "carrier: enclave.type=sim" '"enclave.type":"sim"' "$spec"
     expect_contains "carrier: enclave.runtime.args" '"enclave.runtime.args":"module=/app/app.wasm,sig=/app/app.wasm.sig"' "$spec"
-    out=$(timeout 30 ctr_ task exec --exec-id x c5 /bin/cat /app/app.wasm.sig 2>&1)
+    out=$(timeout 30 $CTR task exec --exec-id x c5 /bin/cat /app/app.wasm.sig 2>&1)
     expect_eq "carrier: the image's own signature is kept" client-signed "$out"
-    out=$(timeout 30 ctr_ task exec --exec-id y c5 /bin/sh -c 'env | grep -c RUNE_CARRIER' 2>&1)
+    out=$(timeout 30 $CTR task exec --exec-id y c5 /bin/sh -c "tr '\\0' '\\n' </proc/1/environ | grep -c RUNE_CARRIER" 2>&1)
     expect_eq "carrier: RUNE_CARRIER* are not in the workload env" 0 "$out"
     carrier_stop c5
 
@@ -77,7 +77,7 @@ carrier_paths() {
     "$tool" keygen --out "$T/signer.key" >/dev/null
     printf '[carrier]\nenclave_tool = "%s"\nsigning_key = "%s/signer.key"\n' "$tool" "$T" >"$T/sign.toml"
     check "carrier: create signs the workload" carrier_run c6 localhost/wasm:1 "$T/sign.toml" RUNE_CARRIER_ARGS=debug
-    out=$(timeout 30 ctr_ task exec --exec-id s c6 /bin/sh -c 'test -s /app/app.wasm.sig && echo signed' 2>&1)
+    out=$(timeout 30 $CTR task exec --exec-id s c6 /bin/sh -c 'test -s /app/app.wasm.sig && echo signed' 2>&1)
     expect_eq "carrier: signature written next to the module" signed "$out"
     spec=$(cat "$(bundle_of c6)/config.json" 2>/dev/null)
     expect_contains "carrier: extra args appended" '"enclave.runtime.args":"module=/app/app.wasm,sig=/app/app.wasm.sig,debug"' "$spec"

@@ -23,7 +23,12 @@ expect_contains() {
     if [[ "$3" == *"$2"* ]]; then pass "$1"; else fail "$1" "[$2] not in [$(echo "$3" | tail -c 400 | tr '\n' ' ')]"; fi
 }
 
-ctr_() { ctr -a "$T/containerd.sock" -n "$NS" "$@"; }
+# $CTR: ctr bound to this run's daemon and namespace (a script, so timeout(1) can run it).
+make_ctr() {
+    CTR="$T/bin/ctr-test"
+    printf '#!/bin/sh\nexec ctr -a "%s/containerd.sock" -n "%s" "$@"\n' "$T" "$NS" >"$CTR"
+    chmod +x "$CTR"
+}
 
 # Polls (bounded by a count, not a clock assertion) until CMD succeeds.
 wait_until() {
@@ -53,6 +58,8 @@ stop_containerd() {
 shim_pid_of() {
     pgrep -f "containerd-shim-rune-v2 -namespace $NS -id $1 -address $T/containerd.sock" | head -1
 }
+
+no_shim() { [ -z "$(shim_pid_of "$1")" ]; }
 
 bundle_of() { echo "$T/state/io.containerd.runtime.v2.task/$NS/$1"; }
 

@@ -27,6 +27,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 mkdir -p "$T/bin"
 ln -s "$SHIM_BIN" "$T/bin/containerd-shim-rune-v2"
+make_ctr
 cat >"$T/config.toml" <<TOML
 version = 2
 root = "$T/root"
@@ -42,8 +43,8 @@ echo "# shim: $SHIM_BIN"
 echo "# runtime: $RUNTIME"
 python3 "$HERE/make-image.py" "$T/bb.tar" localhost/bb:1 || { echo "0 passed, 1 failed"; exit 1; }
 start_containerd || { echo "0 passed, 1 failed"; exit 1; }
-check "image import" ctr_ images import "$T/bb.tar"
-ctr_ events >"$T/events.log" 2>&1 &
+check "image import" $CTR images import "$T/bb.tar"
+$CTR events >"$T/events.log" 2>&1 &
 EVENTS_PID=$!
 
 for scenario in run_rm detached_lifecycle tty_run io_variants negative_paths grouping containerd_restart shim_kill9 carrier_paths; do

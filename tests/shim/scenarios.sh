@@ -2,10 +2,10 @@
 
 run_rm() {
     local out rc
-    out=$(timeout 60 ctr_ run --rm $R localhost/bb:1 t1 /bin/sh -c 'echo hi; exit 3' 2>&1); rc=$?
+    out=$(timeout 60 $CTR run --rm $R localhost/bb:1 t1 /bin/sh -c 'echo hi; exit 3' 2>&1); rc=$?
     expect_eq "run --rm prints the output" "hi" "$out"
     expect_eq "run --rm exit code is the container's" 3 "$rc"
-    check "no shim left after run --rm" wait_until test -z "$(shim_pid_of t1)"
+    check "no shim left after run --rm" wait_until no_shim t1
     expect_eq "nothing mounted after run --rm" "" "$(mounts_under "$(bundle_of t1)")"
     check "events: create, start, exit(3), delete" grep_events t1 '"exit_status":3'
 }
@@ -18,58 +18,62 @@ grep_events() {
         grep "/tasks/exit {\"container_id\":\"$id\"" "$T/events.log" | grep -q "$exit"
 }
 
-task_status() { ctr_ task ls 2>/dev/null | awk -v id="$1" '$1 == id { print $3 }'; }
+status_is() { [ "$(task_status "$1")" = "$2" ]; }
+
+task_status() { $CTR task ls 2>/dev/null | awk -v id="$1" '$1 == id { print $3 }'; }
 
 detached_lifecycle() {
     local out rc
-    check "run -d" timeout 60 ctr_ run -d $R localhost/bb:1 t2 /bin/sh -c 'trap "exit 7" TERM; while :; do sleep 1; done'
+    check "run -d" timeout 60 $CTR run -d $R localhost/bb:1 t2 /bin/sh -c 'trap "exit 7" TERM; while :; do sleep 1; done'
     expect_eq "task ls: RUNNING" RUNNING "$(task_status t2)"
-    out=$(ctr_ task ps t2 2>&1)
-    expect_contains "task ps lists the init pid" "$(ctr_ task ls | awk '$1 == "t2" { print $2 }')" "$out"
-    out=$(timeout 30 ctr_ task exec --exec-id e1 t2 /bin/echo x 2>&1); rc=$?
+    out=$($CTR task ps t2 2>&1)
+    expect_contains "task ps lists the init pid" "$($CTR task ls | awk '$1 == "t2" { print $2 }')" "$out"
+    out=$(timeout 30 $CTR task exec --exec-id e1 t2 /bin/echo x 2>&1); rc=$?
     expect_eq "task exec output" x "$out"
     expect_eq "task exec exit code" 0 "$rc"
-    timeout 30 ctr_ task exec --exec-id e2 t2 /bin/sh -c 'exit 5'; rc=$?
+    timeout 30 $CTR task exec --exec-id e2 t2 /bin/sh -c 'exit 5'; rc=$?
     expect_eq "task exec exit code 5" 5 "$rc"
-    out=$(echo piped | timeout 30 ctr_ task exec --exec-id e3 t2 /bin/cat 2>&1)
+    out=$(echo piped | timeout 30 $CTR task exec --exec-id e3 t2 /bin/cat 2>&1)
     expect_eq "task exec stdin reaches the process" piped "$out"
-    check "task pause" ctr_ task pause t2
+    check "task pause" $CTR task pause t2
     expect_eq "task ls: PAUSED" PAUSED "$(task_status t2)"
-    check "task resume" ctr_ task resume t2
+    check "task resume" $CTR task resume t2
     expect_eq "task ls: RUNNING again" RUNNING "$(task_status t2)"
-    out=$(ctr_ task metrics t2 2>&1)
+    out=$($CTR task metrics t2 2>&1)
     expect_contains "task metrics: memory usage" memory.usage_in_bytes "$out"
     expect_contains "task metrics: pids" pids.current "$out"
-    check "task kill" ctr_ task kill t2
-    check "killed task stops" wait_until test "$(task_status t2)" = STOPPED
+    check "task kill" $CTR task kill t2
+    check "killed task stops" wait_until status_is t2 STOPPED
     check "TERM trap gave exit status 7" wait_until grep -q '/tasks/exit {"container_id":"t2","id":"t2".*"exit_status":7' "$T/events.log"
-    out=$(ctr_ task kill t2 2>&1)
+    out=$($CTR task kill t2 2>&1)
     expect_contains "kill of an exited task: not found" "not found" "$out"
-    check "task delete" ctr_ task delete t2
-    check "container rm" ctr_ c rm t2
-    check "shim exits after the last delete" wait_until test -z "$(shim_pid_of t2)"
+    check "task delete" $CTR task delete t2
+    check "container rm" $CTR c rm t2
+    check "shim exits after the last delete" wait_until no_shim t2
     expect_eq "no runtime state left" "" "$(ls "$RUNTIME_ROOT/$NS" 2>/dev/null | grep -x t2)"
 }
 
 tty_run() {
     local out
-    out=$(timeout 60 script -qec "ctr -a $T/containerd.sock -n $NS run --rm -t $R localhost/bb:1 t3 /bin/sh -c 'tty; echo ok-tty'" /dev/null 2>&1)
+    out=$(timeout 60 script -qec "$CTR run --rm -t $R localhost/bb:1 t3 /bin/sh -c 'tty; echo ok-tty'" /dev/null 2>&1)
     expect_contains "tty: the process has a pty" /dev/pts/ "$out"
     expect_contains "tty: output reaches the client" ok-tty "$out"
-    check "run -d -t" timeout 60 ctr_ run -d -t $R localhost/bb:1 t3b /bin/sh -c 'while :; do sleep 1; done'
-    out=$(timeout 30 script -qec "ctr -a $T/containerd.sock -n $NS task exec -t --exec-id et t3b /bin/sh -c 'stty size; tty'" /dev/null 2>&1)
+    # ctr wants a terminal for -t even when detached.
+    check "run -d -t" timeout 60 script -qec "$CTR run -d -t $R localhost/bb:1 t3b /bin/sh -c 'while :; do sleep 1; done'" /dev/null
+    check "run -d -t: RUNNING" wait_until status_is t3b RUNNING
+    out=$(timeout 30 script -qec "$CTR task exec -t --exec-id et t3b /bin/sh -c 'stty size; tty'" /dev/null 2>&1)
     expect_contains "exec -t: a pty inside the container" /dev/pts/ "$out"
-    ctr_ task kill -s KILL t3b >/dev/null 2>&1
-    wait_until test "$(task_status t3b)" = STOPPED
-    check "delete t3b" ctr_ task delete t3b
-    ctr_ c rm t3b >/dev/null 2>&1
+    $CTR task kill -s KILL t3b >/dev/null 2>&1
+    wait_until status_is t3b STOPPED
+    check "delete t3b" $CTR task delete t3b
+    $CTR c rm t3b >/dev/null 2>&1
 }
 
 io_variants() {
     local rc out
-    timeout 60 ctr_ run --rm --null-io $R localhost/bb:1 t4 /bin/sh -c 'echo gone; exit 4'; rc=$?
+    timeout 60 $CTR run --rm --null-io $R localhost/bb:1 t4 /bin/sh -c 'echo gone; exit 4'; rc=$?
     expect_eq "null-io: exit code" 4 "$rc"
-    timeout 60 ctr_ run --rm --log-uri "file://$T/logs/t5.log" $R localhost/bb:1 t5 /bin/sh -c 'echo to-file; echo err-file >&2'
+    timeout 60 $CTR run --rm --log-uri "file://$T/logs/t5.log" $R localhost/bb:1 t5 /bin/sh -c 'echo to-file; echo err-file >&2'
     out=$(cat "$T/logs/t5.log" 2>&1)
     expect_contains "file:// log: stdout" to-file "$out"
     expect_contains "file:// log: stderr" err-file "$out"
@@ -80,69 +84,70 @@ exec 5>&-
 cat <&3 >"$T/logs/binary-\$CONTAINER_ID-\$1.out"
 LOGGER
     chmod +x "$T/bin/test-logger"
-    timeout 60 ctr_ run --rm --log-uri "binary://$T/bin/test-logger?tag=" $R localhost/bb:1 t6 /bin/sh -c 'echo via-logger'
+    timeout 60 $CTR run --rm --log-uri "binary://$T/bin/test-logger?tag=" $R localhost/bb:1 t6 /bin/sh -c 'echo via-logger'
     check "binary:// logger received stdout" wait_until grep -q via-logger "$T/logs/binary-t6-tag.out"
 }
 
 negative_paths() {
     local out
-    out=$(timeout 60 ctr_ run --rm $R localhost/bb:1 t7 /bin/no-such-command 2>&1)
+    out=$(timeout 60 $CTR run --rm $R localhost/bb:1 t7 /bin/no-such-command 2>&1)
     expect_contains "unknown command: a clear create error" "no-such-command" "$out"
-    check "unknown command: no shim left" wait_until test -z "$(shim_pid_of t7)"
+    check "unknown command: no shim left" wait_until no_shim t7
     expect_eq "unknown command: nothing mounted" "" "$(mounts_under "$(bundle_of t7)")"
-    ctr_ c rm t7 >/dev/null 2>&1
+    $CTR c rm t7 >/dev/null 2>&1
 }
 
 grouping() {
     local a b out
-    check "group: first container" timeout 60 ctr_ run -d --annotation io.kubernetes.cri.sandbox-id=podA $R localhost/bb:1 g1 /bin/sh -c 'while :; do sleep 1; done'
-    check "group: second container" timeout 60 ctr_ run -d --annotation io.kubernetes.cri.sandbox-id=podA $R localhost/bb:1 g2 /bin/sh -c 'while :; do sleep 1; done'
+    check "group: first container" timeout 60 $CTR run -d --annotation io.kubernetes.cri.sandbox-id=podA $R localhost/bb:1 g1 /bin/sh -c 'while :; do sleep 1; done'
+    check "group: second container" timeout 60 $CTR run -d --annotation io.kubernetes.cri.sandbox-id=podA $R localhost/bb:1 g2 /bin/sh -c 'while :; do sleep 1; done'
     a=$(cat "$(bundle_of g1)/address" 2>/dev/null)
     b=$(cat "$(bundle_of g2)/address" 2>/dev/null)
+    check "group: address file written" test -n "$a"
     expect_eq "group: one shim address for the pod" "$a" "$b"
-    ctr_ task kill -s KILL g1 >/dev/null 2>&1
-    wait_until test "$(task_status g1)" = STOPPED
-    check "group: delete the first" ctr_ task delete g1
-    out=$(timeout 30 ctr_ task exec --exec-id ge g2 /bin/echo still-here 2>&1)
+    $CTR task kill -s KILL g1 >/dev/null 2>&1
+    wait_until status_is g1 STOPPED
+    check "group: delete the first" $CTR task delete g1
+    out=$(timeout 30 $CTR task exec --exec-id ge g2 /bin/echo still-here 2>&1)
     expect_eq "group: the second still works" still-here "$out"
-    ctr_ task kill -s KILL g2 >/dev/null 2>&1
-    wait_until test "$(task_status g2)" = STOPPED
-    check "group: delete the second" ctr_ task delete g2
-    ctr_ c rm g1 g2 >/dev/null 2>&1
+    $CTR task kill -s KILL g2 >/dev/null 2>&1
+    wait_until status_is g2 STOPPED
+    check "group: delete the second" $CTR task delete g2
+    $CTR c rm g1 g2 >/dev/null 2>&1
 }
 
 containerd_restart() {
     local out
-    check "restart: run -d" timeout 60 ctr_ run -d $R localhost/bb:1 t8 /bin/sh -c 'while :; do sleep 1; done'
+    check "restart: run -d" timeout 60 $CTR run -d $R localhost/bb:1 t8 /bin/sh -c 'while :; do sleep 1; done'
     kill "$EVENTS_PID" 2>/dev/null
     stop_containerd
     check "restart: containerd back" start_containerd
-    ctr_ events >>"$T/events.log" 2>&1 &
+    $CTR events >>"$T/events.log" 2>&1 &
     EVENTS_PID=$!
     expect_eq "restart: task still RUNNING" RUNNING "$(task_status t8)"
-    out=$(timeout 30 ctr_ task exec --exec-id r1 t8 /bin/echo after-restart 2>&1)
+    out=$(timeout 30 $CTR task exec --exec-id r1 t8 /bin/echo after-restart 2>&1)
     expect_eq "restart: exec through the same shim" after-restart "$out"
-    ctr_ task kill -s KILL t8 >/dev/null 2>&1
-    check "restart: exit seen" wait_until test "$(task_status t8)" = STOPPED
-    check "restart: delete" ctr_ task delete t8
-    ctr_ c rm t8 >/dev/null 2>&1
+    $CTR task kill -s KILL t8 >/dev/null 2>&1
+    check "restart: exit seen" wait_until status_is t8 STOPPED
+    check "restart: delete" $CTR task delete t8
+    $CTR c rm t8 >/dev/null 2>&1
 }
 
 shim_kill9() {
     local pid shim cg
-    check "kill -9: run -d" timeout 60 ctr_ run -d $R localhost/bb:1 t9 /bin/sh -c 'while :; do sleep 1; done'
-    pid=$(ctr_ task ls | awk '$1 == "t9" { print $2 }')
+    check "kill -9: run -d" timeout 60 $CTR run -d $R localhost/bb:1 t9 /bin/sh -c 'while :; do sleep 1; done'
+    pid=$($CTR task ls | awk '$1 == "t9" { print $2 }')
     shim=$(shim_pid_of t9)
     check "kill -9: shim found" test -n "$shim"
     kill -9 "$shim"
     check "kill -9: containerd reports the task stopped or gone" wait_until task_gone_or_stopped t9
-    ctr_ task delete t9 >/dev/null 2>&1
+    $CTR task delete t9 >/dev/null 2>&1
     check "kill -9: container process gone" wait_until test ! -e "/proc/$pid"
     expect_eq "kill -9: nothing mounted" "" "$(mounts_under "$(bundle_of t9)")"
     expect_eq "kill -9: no runtime state" "" "$(ls "$RUNTIME_ROOT/$NS" 2>/dev/null | grep -x t9)"
     cg=$(ls -d /sys/fs/cgroup/*/"$NS"/t9 2>/dev/null)
     expect_eq "kill -9: no cgroups left" "" "$cg"
-    ctr_ c rm t9 >/dev/null 2>&1
+    $CTR c rm t9 >/dev/null 2>&1
 }
 
 task_gone_or_stopped() {

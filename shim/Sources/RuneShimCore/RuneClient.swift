@@ -100,7 +100,7 @@ public struct RuneClient: Sendable {
             for line in log[logStart...].split(separator: UInt8(ascii: "\n")).reversed() {
                 guard let entry = try? JSON.parse(Array(line)), entry["level"]?.string == "error",
                       let msg = entry["msg"]?.string else { continue }
-                return "\(name) \(what) failed: \(msg)"
+                return msg  // already names the runtime and step, e.g. "runc create failed: ..."
             }
         }
         let text = String(decoding: stderr, as: UTF8.self).trimmingSpaces()
