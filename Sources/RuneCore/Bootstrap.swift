@@ -42,6 +42,13 @@ struct Bootstrap {
         }
     }
 
+    /// The host ids of the container's root when it has a user namespace.
+    static func containerRootIDs(_ spec: Spec) -> (uid: uid_t, gid: gid_t)? {
+        guard let uids = spec.linux?.uidMappings, let gids = spec.linux?.gidMappings,
+              let u = uids.first(where: { $0.containerID == 0 }), let g = gids.first(where: { $0.containerID == 0 }) else { return nil }
+        return (uid_t(u.hostID), gid_t(g.hostID))
+    }
+
     static func mapText(_ maps: [LinuxIDMapping]?) -> String? {
         guard let maps, !maps.isEmpty else { return nil }
         return maps.map { "\($0.containerID) \($0.hostID) \($0.size)\n" }.joined()

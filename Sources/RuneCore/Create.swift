@@ -1,7 +1,7 @@
 import CRuneLinux
 import Glibc
 import OCISpec
-// import RuneCgroups
+import RuneCgroups
 import RuneSystem
 
 public struct CreateOptions: Sendable {
@@ -89,6 +89,9 @@ struct Launch {
 
         let fifoPath = stateDir + "/exec.fifo"
         guard mkfifo(fifoPath, 0o622) == 0 else { throw SyscallError(name: "mkfifo", errno: errno, context: fifoPath).rune }
+        // The umask must not take the write bit a non-root container user needs (as runc does).
+        chmod(fifoPath, 0o622)
+        if let root = Bootstrap.containerRootIDs(spec) { chown(fifoPath, root.uid, root.gid) }
         let fifo = try openOrThrow(fifoPath, RUNE_O_PATH | O_CLOEXEC)
         defer { close(fifo) }
         let console = try options.consoleSocket.map { path throws(RuneError) in try connectUnix(path) }
@@ -105,6 +108,7 @@ struct Launch {
         config.enclave = enclave
         config.seccompCacheDir = runtime.store.root + "/.seccomp-cache"
 
+        try SeccompLoader.compile(into: &config)
         var extra: [(Int32, Int32)] = [(fifo, base + 1)]
         if let console { extra.append((console, base + 2)) }
         var agent: Int32 = -1

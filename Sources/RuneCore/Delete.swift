@@ -1,5 +1,5 @@
 import Glibc
-// import RuneCgroups
+import RuneCgroups
 import RuneSystem
 
 extension Runtime {
@@ -7,7 +7,7 @@ extension Runtime {
     public func delete(id: String, force: Bool) throws(RuneError) {
         guard FileSystem.isDirectory(store.directory(id)) else {
             if force { return }
-            throw RuneError(.notFound, "container does not exist")
+            throw RuneError(.notFound, "container \"\(id)\" does not exist")
         }
         guard let (state, lock) = try? store.load(id) else {
             // A directory without state (interrupted create): runc removes it.

@@ -1,6 +1,6 @@
 import Glibc
 import OCISpec
-// import RuneCgroups
+import RuneCgroups
 import RuneSystem
 
 public struct ExecOptions: Sendable {
@@ -40,6 +40,7 @@ extension Runtime {
         config.enclave = state.enclave
         config.hostPid = state.initPid
         config.seccompCacheDir = store.root + "/.seccomp-cache"
+        try SeccompLoader.compile(into: &config)
         let child = try InitProcess.start(executable: initExecutable(nil), bootstrap: Bootstrap(joining: state.initPid, spec: state.config),
                                           pipeFd: base, extraFds: console.map { [($0, base + 1)] } ?? [],
                                           cgroup: CgroupManager(paths: state.cgroupPaths))

@@ -30,33 +30,35 @@ public enum HookRunner {
 
     private static func runOne(_ hook: Hook, input: [UInt8]) throws(RuneError) {
         var stdinPipe: [Int32] = [0, 0]
-        var outPipe: [Int32] = [0, 0]
+        let output: Int32
         do {
             try Syscall.check("pipe2") { rune_pipe2(&stdinPipe, O_CLOEXEC) }
-            try Syscall.check("pipe2") { rune_pipe2(&outPipe, O_CLOEXEC) }
+            // A memfd, not a pipe: a hook that never exits must not block us reading its output.
+            output = try Syscall.check("memfd_create") { rune_memfd_create("rune-hook-output", 1 /* MFD_CLOEXEC */) }
         } catch { throw error.rune }
-        defer { close(stdinPipe[1]); close(outPipe[0]) }
+        defer { if stdinPipe[1] >= 0 { close(stdinPipe[1]) }; close(output) }
         let args = hook.args?.isEmpty == false ? Array(hook.args!.dropFirst()) : []
         let argv0 = hook.args?.first ?? hook.path
         let pid: pid_t
         do {
             pid = try Spawner.spawn(executable: hook.path, argv0: argv0, arguments: args, environment: hook.env ?? [],
-                                    fds: [(stdinPipe[0], 0), (outPipe[1], 1), (outPipe[1], 2)])
+                                    fds: [(stdinPipe[0], 0), (output, 1), (output, 2)])
         } catch {
-            close(stdinPipe[0]); close(outPipe[1])
+            close(stdinPipe[0])
             throw RuneError(.failed, "fork/exec \(hook.path): \(String(cString: strerror(error.errno)))")
         }
-        close(stdinPipe[0]); close(outPipe[1])
+        close(stdinPipe[0])
         signal(SIGPIPE, SIG_IGN)
         try? FileSystem.writeAll(fd: stdinPipe[1], input, context: "hook stdin")
         close(stdinPipe[1]); stdinPipe[1] = -1
-        let output = String(decoding: (try? FileSystem.readAll(fd: outPipe[0], context: "hook output")) ?? [], as: UTF8.self)
         let status = try waitWithTimeout(pid, seconds: hook.timeout)
-        guard let status else { throw RuneError(.failed, "timeout after \(hook.timeout ?? 0)s") }
+        lseek(output, 0, SEEK_SET)
+        let text = String(decoding: (try? FileSystem.readAll(fd: output, context: "hook output")) ?? [], as: UTF8.self)
+        guard let status else { throw RuneError(.failed, "timed out after \(hook.timeout ?? 0)s") }
         if status != 0 {
             let code = Spawner.exitCode(status)
             let what = code > 128 ? "signal: \(code - 128)" : "exit status \(code)"
-            throw RuneError(.failed, "\(what), output: \(output.trimmingSuffixNewlines())")
+            throw RuneError(.failed, "\(what), output: \(text.trimmingSuffixNewlines())")
         }
     }
 

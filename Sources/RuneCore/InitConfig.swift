@@ -18,6 +18,9 @@ public struct InitConfig: Codable, Sendable {
     public var consoleFd: Int32?
     public var enclave: EnclaveSettings?
     public var seccompCacheDir: String?
+    /// The compiled seccomp program (hex) and its seccomp(2) flags, built on the host at create/exec.
+    public var seccompProgram: String?
+    public var seccompFlags: UInt32 = 0
     public var cgroupPaths: [String: String] = [:]
     public var hostPid: Int32 = 0
     public var agentFd: Int32?

@@ -1,6 +1,6 @@
 import Glibc
 import OCISpec
-// import RuneCgroups
+import RuneCgroups
 import RuneSystem
 
 /// Host-side handle on a container process being started: spawns `rune init`, drives nsexec's

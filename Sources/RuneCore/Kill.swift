@@ -1,5 +1,5 @@
 import Glibc
-// import RuneCgroups
+import RuneCgroups
 import RuneSystem
 
 extension Runtime {

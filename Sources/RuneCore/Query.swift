@@ -1,6 +1,6 @@
 import Glibc
 import OCISpec
-// import RuneCgroups
+import RuneCgroups
 import RuneSystem
 
 /// What `rune state` and `rune list` print for one container (runc's containerState shape).

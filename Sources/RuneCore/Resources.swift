@@ -1,6 +1,6 @@
 import Glibc
 import OCISpec
-// import RuneCgroups
+import RuneCgroups
 import RuneSystem
 
 extension Runtime {

@@ -1,6 +1,6 @@
 import Glibc
 import OCISpec
-// import RuneCgroups
+import RuneCgroups
 import RuneSystem
 
 /// Global settings of one rune invocation (`--root`, `--systemd-cgroup`, ...).

@@ -39,7 +39,7 @@ public struct StateStore: Sendable {
     /// Loads a container's state under an exclusive lock the caller holds for the whole operation.
     public func load(_ id: String) throws(RuneError) -> (ContainerState, StateLock) {
         try Self.validate(id: id)
-        guard FileSystem.isDirectory(directory(id)) else { throw RuneError(.notFound, "container does not exist") }
+        guard FileSystem.isDirectory(directory(id)) else { throw RuneError(.notFound, "container \"\(id)\" does not exist") }
         let lock = try StateLock(directory: directory(id))
         return (try read(id), lock)
     }
@@ -51,7 +51,7 @@ public struct StateStore: Sendable {
             let bytes = try FileSystem.readBytes(path)
             return try JSON.decoder.decodeBytes(ContainerState.self, from: bytes)
         } catch let error as SyscallError where error.errno == ENOENT {
-            throw RuneError(.notFound, "container does not exist")
+            throw RuneError(.notFound, "container \"\(id)\" does not exist")
         } catch {
             throw RuneError(.failed, "read state \(path): \(error)")
         }

@@ -48,7 +48,8 @@ struct CgroupMount {
         return names.compactMap { name in
             let path = "/sys/fs/cgroup/" + name
             var st = stat()
-            guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { return nil }
+            // runc binds only the v1 hierarchies, not the hybrid host's cgroup2 "unified" tree.
+            guard name != "unified", lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { return nil }
             return (name, path)
         }
     }

@@ -44,6 +44,8 @@ public enum ContainerInit {
                 } catch let e as RuneError { throw e } catch { throw RuneError(.failed, "\(error)") }
             }
             try builder.finish()
+            // runc creates a missing cwd inside the container.
+            try? FileSystem.makeDirectories(config.process.cwd.isEmpty ? "/" : config.process.cwd)
         }
         if let fd = config.consoleFd {
             let size = config.process.consoleSize.map { (UInt16($0.height), UInt16($0.width)) }

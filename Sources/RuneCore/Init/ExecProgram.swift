@@ -12,8 +12,7 @@ public struct ExecProgram {
     public let caps: CapabilitySets
     public let environment: [String]
     public let path: String
-    let seccomp: LinuxSeccomp?
-    let seccompCacheDir: String?
+    let config: InitConfig
     let preserveFds: Int
 
     init(_ config: InitConfig, verbatimIfMissing: Bool = false) throws {
@@ -25,8 +24,7 @@ public struct ExecProgram {
         var env = process.env ?? []
         if !env.contains(where: { $0.hasPrefix("HOME=") }) { env.append("HOME=" + user.home) }
         environment = env
-        seccomp = config.spec.linux?.seccomp
-        seccompCacheDir = config.seccompCacheDir
+        self.config = config
         preserveFds = config.preserveFds
         guard let name = process.args?.first, !name.isEmpty else {
             throw RuneError(.invalidArgument, "config.json: process.args: must not be empty")
@@ -61,7 +59,7 @@ public struct ExecProgram {
         do {
             try ProcessSecurity.applyRlimits(process.rlimits)
             if process.noNewPrivileges == true { try ProcessSecurity.setNoNewPrivileges() }
-            if process.noNewPrivileges != true, let seccomp { try SeccompLoader.load(seccomp, cacheDir: seccompCacheDir) }
+            if process.noNewPrivileges != true { try SeccompLoader.load(config) }
             _ = rune_close_range_cloexec(UInt32(3 + preserveFds))
             try ProcessSecurity.prepareCapabilities(caps)
             try ProcessSecurity.switchUser(user)
@@ -81,7 +79,7 @@ public struct ExecProgram {
                                state: HookState(ociVersion: config.spec.ociVersion, id: config.id, status: "running",
                                                 pid: config.hostPid, bundle: config.bundle, annotations: config.spec.annotations))
         }
-        if process.noNewPrivileges == true, let seccomp { try SeccompLoader.load(seccomp, cacheDir: seccompCacheDir) }
+        if process.noNewPrivileges == true { try SeccompLoader.load(config) }
         let argv = (process.args ?? []).map { strdup($0) } + [nil]
         let envp = environment.map { strdup($0) } + [nil]
         execve(path, argv, envp)

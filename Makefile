@@ -1,0 +1,66 @@
+# rune: `make` builds everything, `make install PREFIX=DIR` installs it, `make test` runs every test tier.
+PREFIX ?= /usr/local
+OUT ?= $(CURDIR)/out
+SWIFT ?= swift
+SWIFT_FLAGS ?=
+
+RUNE_STATIC   := .build-static/release/rune
+RUNE_DYNAMIC  := .build-release/release/rune
+WASM_DIR      := pal/wasm/.build-wasm/release
+SHIM_BIN      := shim/.build-shim/release/containerd-shim-rune-v2
+
+.PHONY: all rune runelet pals wasm shim install test test-unit test-integration test-pal test-wasm test-shim bench clean
+
+all: rune runelet pals wasm shim
+
+# rune is short-lived and started for every operation: a static executable starts in about 1 ms.
+rune:
+	$(SWIFT) build -c release --product rune --scratch-path .build-static -Xswiftc -static-executable $(SWIFT_FLAGS)
+
+# The same code linked against the shared Swift runtime: the init-runelet of enclave containers,
+# which must be able to dlopen Swift PALs (a static executable cannot; docs/enclave.md).
+runelet:
+	$(SWIFT) build -c release --product rune --scratch-path .build-release $(SWIFT_FLAGS)
+
+pals:
+	$(MAKE) -f pal/skeleton/skeleton.mk OUT=$(OUT)/lib/rune
+
+wasm:
+	cd pal/wasm && $(SWIFT) build -c release --scratch-path .build-wasm $(SWIFT_FLAGS)
+
+shim:
+	cd shim && $(SWIFT) build -c release --scratch-path .build-shim $(SWIFT_FLAGS)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/rune $(DESTDIR)$(PREFIX)/include/rune
+	install -m 0755 $(RUNE_STATIC) $(DESTDIR)$(PREFIX)/bin/rune
+	install -m 0755 $(SHIM_BIN) $(DESTDIR)$(PREFIX)/bin/containerd-shim-rune-v2
+	install -m 0755 $(WASM_DIR)/rune-enclave $(DESTDIR)$(PREFIX)/bin/rune-enclave
+	install -m 0755 $(RUNE_DYNAMIC) $(DESTDIR)$(PREFIX)/lib/rune/rune-runelet
+	install -m 0755 $(WASM_DIR)/libpal-wasm.so $(DESTDIR)$(PREFIX)/lib/rune/libpal-wasm.so
+	install -m 0755 $(OUT)/lib/rune/liberpal-skeleton-v1.so $(OUT)/lib/rune/liberpal-skeleton-v2.so \
+		$(OUT)/lib/rune/liberpal-skeleton-v3.so $(DESTDIR)$(PREFIX)/lib/rune/
+	install -m 0644 Sources/CEnclavePAL/include/pal.h $(DESTDIR)$(PREFIX)/include/rune/pal.h
+
+test: test-unit test-integration test-pal test-wasm test-shim
+
+test-unit:
+	$(SWIFT) test --scratch-path .build
+
+test-integration:
+	bash tests/integration/run.sh
+
+test-pal:
+	bash tests/pal/run.sh
+
+test-wasm:
+	bash tests/wasm/run.sh
+
+test-shim:
+	bash tests/shim/run.sh
+
+bench:
+	bash bench/run.sh
+
+clean:
+	rm -rf .build .build-static .build-release pal/wasm/.build-wasm shim/.build-shim $(OUT)

@@ -1,0 +1,43 @@
+#!/bin/bash
+# test.sh: every test tier, in order; prints each tier's result and ends with one "N passed, N failed" line.
+# Needs root, and the packages from scripts/deps.sh. Builds what it tests.
+set -uo pipefail
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+cd "$REPO"
+LOG=${TEST_LOG_DIR:-$REPO/out/test-logs}
+mkdir -p "$LOG"
+passed=0 failed=0 tiers_failed=""
+
+# tier NAME CMD...: runs a tier, adds the counts it prints ("N passed, N failed" or pytest's/swift's summaries).
+tier() {
+    local name=$1; shift
+    echo "=== $name: $*"
+    "$@" > "$LOG/$name.log" 2>&1
+    local rc=$?
+    tail -n 15 "$LOG/$name.log"
+    local p f
+    p=$(grep -Eo '([0-9]+) passed' "$LOG/$name.log" | tail -1 | grep -Eo '[0-9]+' || true)
+    f=$(grep -Eo '([0-9]+) failed' "$LOG/$name.log" | tail -1 | grep -Eo '[0-9]+' || true)
+    if [ -z "$p" ]; then
+        p=$(grep -Eo 'Test run with ([0-9]+) tests? in [0-9]+ suites? passed' "$LOG/$name.log" | tail -1 | grep -Eo '[0-9]+' | head -1 || true)
+    fi
+    p=${p:-0}; f=${f:-0}
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    passed=$((passed + p)); failed=$((failed + f))
+    [ "$rc" -eq 0 ] || tiers_failed="$tiers_failed $name"
+    echo "=== $name: rc=$rc ($p passed, $f failed)"
+}
+
+tier build make all
+RUNE=$REPO/.build-static/release/rune
+tier unit swift test --scratch-path .build
+tier integration-runc python3 -m pytest tests/integration --runtime "$(command -v runc)" -q -p no:cacheprovider
+tier integration-rune python3 -m pytest tests/integration --runtime "$RUNE" -q -p no:cacheprovider
+tier pal bash tests/pal/run.sh
+tier wasm bash tests/wasm/run.sh
+SHIM_BIN=$REPO/shim/.build-shim/release/containerd-shim-rune-v2 RUNE_SHIM_RUNTIME=$RUNE tier shim bash tests/shim/run.sh
+
+echo
+[ -z "$tiers_failed" ] || echo "failed tiers:$tiers_failed"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ -z "$tiers_failed" ]
