@@ -66,13 +66,13 @@ private struct Scanner {
             }
             let key = try parseString()
             skipWhitespace()
-            guard consume(UInt8(ascii: ":")) else { throw failure("expected ':' after object key \"\(key)\"") }
+            guard consume(UInt8(ascii: ":")) else { throw failure("expected ':' after object key \(JSONWriter.write(.string(key)))") }
             skipWhitespace()
             members.append(JSONMember(key, try parseValue()))
             skipWhitespace()
             if consume(UInt8(ascii: ",")) { continue }
             if consume(UInt8(ascii: "}")) { break }
-            throw failure("expected ',' or '}' after object member \"\(key)\"")
+            throw failure("expected ',' or '}' after object member \(JSONWriter.write(.string(key)))")
         }
         depth -= 1
         return .object(members)

@@ -35,11 +35,21 @@ final class DecodePath: Sendable {
         var text = ""
         for step in steps.reversed() {
             switch step {
-            case .key(let key): text += text.isEmpty ? key : ".\(key)"
+            case .key(let key) where Self.isPlainName(key): text += text.isEmpty ? key : ".\(key)"
+            case .key(let key): text += "[\(JSONWriter.write(.string(key)))]"
             case .index(let index): text += "[\(index)]"
             }
         }
         return text
+    }
+
+    /// Field names print bare; map keys such as "net.ipv4.ip_forward" or ones with control characters
+    /// print quoted in brackets, so that a message stays one unambiguous line.
+    static func isPlainName(_ key: String) -> Bool {
+        !key.isEmpty && key.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || byte == UInt8(ascii: "_")
+        }
     }
 
     var codingPath: [any CodingKey] {
@@ -104,8 +114,10 @@ package enum JSONTreeDecoding {
         for key in codingPath {
             if let index = key.intValue, key.stringValue == "\(index)" || key.stringValue.hasPrefix("Index ") {
                 text += "[\(index)]"
-            } else {
+            } else if DecodePath.isPlainName(key.stringValue) {
                 text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
+            } else {
+                text += "[\(JSONWriter.write(.string(key.stringValue)))]"
             }
         }
         return text
