@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+import differential
 from console import ConsoleReceiver
 from helpers import Bundle, Runtime, new_id
 from leaks import find_leaks
@@ -128,6 +129,14 @@ def console():
     yield make
     for receiver in made:
         receiver.close()
+
+
+@pytest.fixture
+def run_both(ref, rt, bundle):
+    """run_both(bundle_mutator, argv, normalise=None) -> (reference result, result under test)."""
+    def both(mutator, argv, normalise=None):
+        return differential.run_both(ref, rt, bundle, mutator, argv, normalise)
+    return both
 
 
 @pytest.fixture

@@ -1,0 +1,12 @@
+#!/bin/sh
+# run.sh [--runtime PATH] [pytest args...]: run the integration suite (default runtime: $RUNE_RUNTIME or runc).
+# Needs root, python3 with pytest (Debian: python3-pytest), busybox-static, runc and jq.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+python=${PYTHON:-python3}
+if ! "$python" -c 'import pytest' 2>/dev/null; then
+    for candidate in /usr/bin/python3 "$(command -v python3 || true)"; do
+        if [ -x "$candidate" ] && "$candidate" -c 'import pytest' 2>/dev/null; then python=$candidate; break; fi
+    done
+fi
+exec "$python" -m pytest "$here" -p no:cacheprovider "$@"
