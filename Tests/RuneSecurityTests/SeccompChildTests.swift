@@ -112,4 +112,27 @@ import Testing
         }
         #expect(code == 0)
     }
+
+    /// Why the init loads seccomp before dropping privileges when no_new_privs is off: without CAP_SYS_ADMIN and
+    /// without no_new_privs the kernel refuses the filter (EACCES); with no_new_privs an unprivileged load works.
+    @Test(arguments: [false, true])
+    func unprivilegedLoadNeedsNoNewPrivileges(noNewPrivileges: Bool) throws {
+        let program = try ProcessSecurity.compileSeccomp(Profiles.mkdirDenied())
+        let caps = CapabilitySets()  // everything dropped
+        let code = exitCodeOfChild {
+            do {
+                try ProcessSecurity.prepareCapabilities(caps)
+                try ProcessSecurity.switchUser(ResolvedUser(uid: 65534, gid: 65534))
+                try ProcessSecurity.finishCapabilities(caps)
+                if noNewPrivileges { try ProcessSecurity.setNoNewPrivileges() }
+            } catch { return 100 }
+            do throws(SecurityError) {
+                _ = try ProcessSecurity.loadCompiled(program, flags: 0)
+                return noNewPrivileges ? 0 : 1
+            } catch .system(let error) {
+                return !noNewPrivileges && error.errno == EACCES ? 0 : 2
+            } catch { return 3 }
+        }
+        #expect(code == 0)
+    }
 }
