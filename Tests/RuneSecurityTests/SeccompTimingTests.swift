@@ -5,7 +5,8 @@ import RuneSystem
 import Testing
 
 /// Start-up cost of the Docker-sized profile: compile (host, `rune create`) vs load (init), with and without the cache.
-/// Prints medians; never asserts a time. Run with RUNE_SECCOMP_TIMINGS=1 (best with `-c release`).
+/// Prints medians; never asserts a time. Run with RUNE_SECCOMP_TIMINGS=1 (best with `-c release`); add
+/// RUNE_SECCOMP_NATIVE_ONLY=1 to drop the profile's x86/x32 architectures (libseccomp's cost grows with each).
 @Suite(.serialized, .enabled(if: getenv("RUNE_SECCOMP_TIMINGS") != nil))
 struct SeccompTimingTests {
     static func now() -> UInt64 {
