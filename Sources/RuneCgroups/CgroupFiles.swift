@@ -1,12 +1,13 @@
 import Glibc
 import RuneSystem
 
-/// Reads and writes of cgroup control files. Writes go straight to the open file (no O_TRUNC, no
-/// temporary file): a control file takes one value per write(2).
+/// Reads and writes of cgroup control files. Writes go straight to the file (never a temporary file and
+/// rename): a control file takes one value per write(2). O_TRUNC is a no-op on cgroupfs and lets the
+/// tests' plain-file trees read back exactly the last value.
 enum CgroupFiles {
     static func write(_ path: String, _ value: String) throws(CgroupError) {
         do {
-            try FileSystem.writeString(path, value, flags: O_WRONLY)
+            try FileSystem.writeString(path, value, flags: O_WRONLY | O_TRUNC)
         } catch {
             throw .write(path: path, value: value, errno: error.errno)
         }
