@@ -51,6 +51,8 @@ extension Spec {
     func validateRoot(bundle: String, _ report: inout ValidationReport) {
         guard root != nil else { return report.add("root", "missing") }
         guard let rootfs = rootfsPath(bundle: bundle) else { return report.add("root.path", "missing") }
+        // runc refuses a rootfs that is itself a symlink ("not an absolute path, or a symlink").
+        if FileKind.isSymlink(rootfs) { return report.add("root.path", "\(quoted(rootfs)) is a symlink") }
         switch FileKind.of(rootfs) {
         case .missing: report.add("root.path", "\(quoted(rootfs)) does not exist")
         case .other: report.add("root.path", "\(quoted(rootfs)) is not a directory")
@@ -162,6 +164,11 @@ enum FileKind {
         var info = stat()
         guard stat(path, &info) == 0 else { return .missing }
         return info.st_mode & S_IFMT == S_IFDIR ? .directory : .other
+    }
+
+    static func isSymlink(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK
     }
 }
 

@@ -39,6 +39,7 @@ import Testing
         let missing = try Self.problems { $0.root?.path = "/nonexistent-rootfs" }
         #expect(missing == [#"root.path: "/nonexistent-rootfs" does not exist"#])
         #expect(try Self.problems { $0.root?.path = "/etc/hostname" } == [#"root.path: "/etc/hostname" is not a directory"#])
+        #expect(try Self.problems { $0.root?.path = "/proc/self/cwd" } == [#"root.path: "/proc/self/cwd" is a symlink"#])
         #expect(try Self.problems { $0.process = nil } == ["process: missing"])
         #expect(try Self.problems({ $0.process = nil }, requireProcess: false) == [])
         #expect(try Self.problems { $0.process?.cwd = "" } == ["process.cwd: missing"])
