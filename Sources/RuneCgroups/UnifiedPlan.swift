@@ -2,17 +2,19 @@ import OCISpec
 
 /// The cgroup v2 writes for `linux.resources`, with runc's conversions from the v1-shaped spec:
 /// shares → cpu.weight, quota/period → cpu.max, swap (memory+swap) → memory.swap.max (swap only),
-/// blkio weight → io.bfq.weight or io.weight. Settings v2 has no file for are clear errors, except
-/// kernel memory, which is ignored with a warning as runc does.
+/// blkio weight → io.bfq.weight or io.weight, device rules → an eBPF filter. Settings v2 has no file
+/// for are clear errors, except kernel memory, which is ignored with a warning as runc does.
 struct UnifiedPlan {
     let dir: String
     var writes: [PlannedWrite] = []
     var warnings: [String] = []
+    /// The encoded device filter to attach, when device rules were given.
+    var deviceProgram: [UInt8]?
 
     init(dir: String) { self.dir = dir }
 
     mutating func add(_ resources: LinuxResources?, deviceRules: [LinuxDeviceCgroup]?) throws(CgroupError) {
-        if let deviceRules { try devices(DeviceRules.parse(deviceRules)) }
+        if let deviceRules { devices(try DeviceRules.parse(deviceRules)) }
         guard let r = resources else { return }
         if let memory = r.memory { try ResourceChecks.memory(memory) }
         if let cpu = r.cpu { try ResourceChecks.cpu(cpu) }
@@ -35,6 +37,7 @@ struct UnifiedPlan {
     }
 
     func execute() throws(CgroupError) {
+        if let deviceProgram { try BPF.attachDeviceFilter(deviceProgram, to: dir) }
         for write in writes { try CgroupFiles.write(write.path, write.value) }
     }
 
@@ -46,12 +49,10 @@ struct UnifiedPlan {
         writes.append(PlannedWrite(path: dir + "/" + file, value: value))
     }
 
-    /// No eBPF device filter yet: only rule sets that leave every device allowed can be honoured.
-    private func devices(_ rules: [DeviceRules.Rule]) throws(CgroupError) {
+    /// Device rules become an eBPF program, attached before any limit is written.
+    private mutating func devices(_ rules: [DeviceRules.Rule]) {
         let state = DeviceRules.state(of: rules)
-        if state.defaultAllow && state.exceptions.isEmpty { return }
-        throw .unsupported(field: "linux.resources.devices",
-                           reason: "device rules on cgroup v2 need an eBPF device filter, which rune does not load yet")
+        deviceProgram = DeviceFilter.encode(DeviceFilter.program(for: state))
     }
 
     private mutating func cpu(_ c: LinuxCPU?) throws(CgroupError) {

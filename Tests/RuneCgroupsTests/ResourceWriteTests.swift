@@ -134,7 +134,7 @@ import Testing
         r.pids = LinuxPids(limit: 10)
         r.blockIO = LinuxBlockIO(weight: 500, throttleWriteIOPSDevice: [LinuxThrottleDevice(major: 8, minor: 16, rate: 7)])
         r.unified = ["memory.high": "90000000"]
-        try m.apply(r)
+        try m.update(r)
         #expect(tree.read("c/cpu.weight") == "39")
         #expect(tree.read("c/cpu.max") == "50000 100000")
         #expect(tree.read("c/memory.max") == "100000000")
@@ -158,17 +158,17 @@ import Testing
         #expect(throws: CgroupError.self) { try UnifiedPlan.swapMax(swap: 10, limit: 0) }
     }
 
-    /// Without an eBPF filter, v2 refuses rules that restrict devices but accepts allow-all.
-    @Test func unifiedDeviceRules() throws {
-        let (_, m) = Self.unifiedTree()
-        #expect {
-            try m.apply(LinuxResources(devices: [LinuxDeviceCgroup(allow: false, access: "rwm")]))
-        } throws: { error in
-            "\(error)".contains("linux.resources.devices")
-        }
-        var plan = UnifiedPlan(dir: m.paths["unified"]!)
-        try plan.add(nil, deviceRules: [LinuxDeviceCgroup(allow: true, access: "rwm")])
+    /// On v2 device rules become a filter program (attached for real in DeviceFilterTests); `update`
+    /// leaves devices alone.
+    @Test func unifiedDeviceRulesBecomeAProgram() throws {
+        let (tree, _) = Self.unifiedTree()
+        var plan = UnifiedPlan(dir: tree.path("c"))
+        try plan.add(nil, deviceRules: [LinuxDeviceCgroup(allow: false, access: "rwm")] + DeviceRules.defaultAllowed)
         #expect(plan.writes.isEmpty)
+        #expect((plan.deviceProgram?.count ?? 0) > 16 * 8)
+        var none = UnifiedPlan(dir: tree.path("c"))
+        try none.add(LinuxResources(devices: [LinuxDeviceCgroup(allow: false)]), deviceRules: nil)
+        #expect(none.deviceProgram == nil)
     }
 
     @Test func unifiedRejectsV1OnlySettings() {

@@ -12,17 +12,19 @@ struct Child {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         var writer: Int32?
+        var reader: Int32?
         if holdStdin {
             var fds: [Int32] = [0, 0]
             precondition(pipe(&fds) == 0)
             posix_spawn_file_actions_adddup2(&actions, fds[0], 0)
             posix_spawn_file_actions_addclose(&actions, fds[1])
             writer = fds[1]
-            defer { close(fds[0]) }
-            return spawn(argv, &actions, writer)
+            reader = fds[0]
         }
         if let stdout { posix_spawn_file_actions_adddup2(&actions, stdout, 1) }
-        return spawn(argv, &actions, writer)
+        let child = spawn(argv, &actions, writer)
+        if let reader { close(reader) }
+        return child
     }
 
     private static func spawn(_ argv: [String], _ actions: inout posix_spawn_file_actions_t, _ writer: Int32?) -> Child {
@@ -61,8 +63,23 @@ func run(_ argv: [String]) -> (status: Int32, output: String) {
     precondition(pipe(&fds) == 0)
     let child = Child.start(argv, stdout: fds[1])
     close(fds[1])
-    let output = (try? FileSystem.readAll(fd: fds[0], context: "pipe")) ?? []
-    close(fds[0])
+    return finish(child, fds[0])
+}
+
+/// Like `run`, but the command waits on its stdin until `place` has moved it (into a cgroup).
+func run(_ argv: [String], placedBy place: (pid_t) throws -> Void) throws -> (status: Int32, output: String) {
+    var fds: [Int32] = [0, 0]
+    precondition(pipe(&fds) == 0)
+    let child = Child.start(argv, holdStdin: true, stdout: fds[1])
+    close(fds[1])
+    do { try place(child.pid) } catch { child.kill(); close(fds[0]); throw error }
+    child.release()
+    return finish(child, fds[0])
+}
+
+private func finish(_ child: Child, _ reader: Int32) -> (status: Int32, output: String) {
+    let output = (try? FileSystem.readAll(fd: reader, context: "pipe")) ?? []
+    close(reader)
     let status = child.wait()
     return ((status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f), String(decoding: output, as: UTF8.self))
 }
