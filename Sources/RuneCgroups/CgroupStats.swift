@@ -60,10 +60,12 @@ public struct CPUUsage: Codable, Sendable, Equatable {
     public var user: UInt64 = 0
     public init() {}
 
+    /// In Go's field order, which is the order they are printed in.
     enum CodingKeys: String, CodingKey {
-        case total, percpu, kernel, user
+        case total, percpu
         case percpuKernel = "percpu_kernel"
         case percpuUser = "percpu_user"
+        case kernel, user
     }
 }
 
@@ -88,9 +90,11 @@ public struct CPUSetStats: Codable, Sendable, Equatable {
     public var schedRelaxDomainLevel: Int64 = 0
     public init() {}
 
+    /// In Go's field order, which is the order they are printed in.
     enum CodingKeys: String, CodingKey {
-        case cpus, mems
+        case cpus
         case cpuExclusive = "cpu_exclusive"
+        case mems
         case memHardwall = "mem_hardwall"
         case memExclusive = "mem_exclusive"
         case memoryMigrate = "memory_migrate"

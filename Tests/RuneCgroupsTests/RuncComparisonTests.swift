@@ -62,9 +62,35 @@ struct RuncComparisonTests {
             #expect(theirs != nil)
             #expect(ours == theirs, "\(hierarchy)/\(file)")
         }
+
+        // `runc events --stats` data decodes into CgroupStats and encodes back to the same text:
+        // same keys, same order, same omissions.
+        let events = run(["runc", "--root", runcRoot, "events", "--stats", runcID])
+        #expect(events.status == 0)
+        let text = events.output.trimmingNewlines()
+        let runcData = String(try #require(text.after("\"data\":")).dropLast())
+        let decoded = try OCIJSON.decode(CgroupStats.self, from: Array(runcData.utf8), name: "events")
+        #expect(OCIJSON.encode(decoded) == runcData)
+        // And our own reading of runc's cgroup gives the same limits runc reports.
+        let ours = try CgroupManager(paths: runcPaths).stats()
+        #expect(ours.memory.usage.limit == decoded.memory.usage.limit)
+        #expect(ours.memory.swap.limit == decoded.memory.swap.limit)
+        #expect(ours.pids.limit == decoded.pids.limit)
+        #expect(ours.cpuset == decoded.cpuset)
     }
 }
 
 extension String {
     func replacingNewlines() -> String { split(separator: "\n").joined(separator: " ") }
+    func trimmingNewlines() -> String { CgroupFiles.trim(self) }
+
+    /// The text after the first occurrence of `marker`.
+    func after(_ marker: String) -> Substring? {
+        let bytes = Array(utf8), needle = Array(marker.utf8)
+        guard bytes.count >= needle.count else { return nil }
+        for start in 0...(bytes.count - needle.count) where Array(bytes[start..<start + needle.count]) == needle {
+            return Substring(String(decoding: bytes[(start + needle.count)...], as: UTF8.self))
+        }
+        return nil
+    }
 }
