@@ -57,6 +57,24 @@ public struct CgroupManager: Sendable {
         }
     }
 
+    /// For an unprivileged user (runc's rootless behaviour): makes the directories it may and returns
+    /// a manager of just those; a hierarchy it may not write (EACCES, EPERM, EROFS) is left out
+    /// instead of failing. Pair with `apply(_:deviceRules: false)`.
+    public func createPermitted() throws(CgroupError) -> CgroupManager {
+        var made: [String: String] = [:]
+        for (key, path) in orderedPaths {
+            do {
+                if isUnified { try UnifiedTree.create(path) } else if key == "cpuset" { try CpusetTree.create(path) } else {
+                    try CgroupFiles.makeDirectory(path)
+                }
+                made[key] = path
+            } catch {
+                guard let errno = error.errno, [EACCES, EPERM, EROFS].contains(errno) else { throw error }
+            }
+        }
+        return CgroupManager(paths: made)
+    }
+
     /// Moves a process into every hierarchy (the cgroup2 one too on hybrid hosts, as runc does).
     public func add(pid: Int32) throws(CgroupError) {
         for (_, path) in orderedPaths { try CgroupFiles.write(path + "/cgroup.procs", String(pid)) }
@@ -67,7 +85,13 @@ public struct CgroupManager: Sendable {
     /// Returns warnings for settings that are accepted but ignored (kernel memory).
     @discardableResult
     public func apply(_ resources: LinuxResources?) throws(CgroupError) -> [String] {
-        let rules = (resources?.devices ?? []) + DeviceRules.defaultAllowed
+        try apply(resources, deviceRules: true)
+    }
+
+    /// `deviceRules: false` leaves the device controller alone, as runc does for rootless containers.
+    @discardableResult
+    public func apply(_ resources: LinuxResources?, deviceRules: Bool) throws(CgroupError) -> [String] {
+        let rules = deviceRules ? (resources?.devices ?? []) + DeviceRules.defaultAllowed : nil
         return try write(resources, deviceRules: rules)
     }
 

@@ -124,3 +124,16 @@ import Testing
         #expect(m.paths.values.allSatisfy { $0.hasSuffix("/rune-layout-probe") })
     }
 }
+
+/// Rootless: directories that cannot be made (here under /sys, EPERM even for root) are left out.
+@Suite struct RootlessTests {
+    @Test func createPermittedKeepsOnlyWhatCouldBeMade() throws {
+        let tree = TestTree()
+        let m = CgroupManager(paths: ["pids": tree.path("pids/c"), "memory": "/sys/rune-test-not-permitted/c"])
+        let made = try m.createPermitted()
+        #expect(made.paths == ["pids": tree.path("pids/c")])
+        #expect(FileSystemProbe.isDirectory(tree.path("pids/c")))
+        // No device rules are written for a rootless container.
+        #expect(try made.apply(nil, deviceRules: false).isEmpty)
+    }
+}

@@ -1,4 +1,5 @@
 import OCISpec
+import RuneSystem
 import Testing
 @testable import RuneCgroups
 
@@ -182,4 +183,5 @@ import Testing
 
 enum FileSystemProbe {
     static func exists(_ path: String) -> Bool { CgroupFiles.exists(path) }
+    static func isDirectory(_ path: String) -> Bool { RuneSystem.FileSystem.isDirectory(path) }
 }
