@@ -25,8 +25,8 @@ enum BPF {
     /// Loads `program` and attaches it to the cgroup at `dir`, then detaches whatever device
     /// programs were there before, so the new rules replace the old ones without a gap.
     static func attachDeviceFilter(_ program: [UInt8], to dir: String) throws(CgroupError) {
-        let dirFd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard dirFd >= 0 else { throw .system(SyscallError(name: "open", errno: errno, context: dir)) }
+        let dirFd: Int32
+        do { dirFd = try Syscall.check("open", dir) { open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) } } catch { throw .system(error) }
         defer { close(dirFd) }
         let programFd = try load(program, context: dir)
         defer { close(programFd) }

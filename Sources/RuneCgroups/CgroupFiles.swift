@@ -77,10 +77,13 @@ enum CgroupFiles {
         for child in childCgroups(path) { try removeCgroup(child) }
         var delay: UInt32 = 1_000
         for attempt in 0..<8 {
-            if rmdir(path) == 0 { return }
-            let err = Glibc.errno
-            if err == ENOENT { return }
-            if err != EBUSY || attempt == 7 { throw .system(SyscallError(name: "rmdir", errno: err, context: path)) }
+            do {
+                try Syscall.check("rmdir", path) { rmdir(path) }
+                return
+            } catch {
+                if error.errno == ENOENT { return }
+                if error.errno != EBUSY || attempt == 7 { throw .system(error) }
+            }
             usleep(delay)
             delay *= 2
         }
