@@ -21,9 +21,6 @@ struct LegacyPlan {
         if let memory = r.memory { try ResourceChecks.memory(memory) }
         if let cpu = r.cpu { try ResourceChecks.cpu(cpu) }
         if let blockIO = r.blockIO { try ResourceChecks.blockIO(blockIO) }
-        if let unified = r.unified, !unified.isEmpty {
-            throw .unsupported(field: "linux.resources.unified", reason: "cgroup v2 files cannot be set on a cgroup v1 host")
-        }
         try cpuset(r.cpu)
         try memory(r.memory)
         try cpu(r.cpu)
@@ -32,6 +29,7 @@ struct LegacyPlan {
         try hugetlb(r.hugepageLimits ?? [])
         try network(r.network)
         try rdma(r.rdma ?? [:])
+        try unified(r.unified ?? [:])
         if let warning = ResourceChecks.kernelMemoryWarning(r.memory) { warnings.append(warning) }
     }
 
@@ -177,6 +175,22 @@ struct LegacyPlan {
         for priority in n.priorities ?? [] {
             put(try dir("net_prio", for: "linux.resources.network.priorities"), "net_prio.ifpriomap",
                 "\(priority.name) \(priority.priority)")
+        }
+    }
+
+    /// `linux.resources.unified` goes to the cgroup2 directory of a hybrid host, as runc does; a
+    /// pure v1 host has none.
+    private mutating func unified(_ files: [String: String]) throws(CgroupError) {
+        guard !files.isEmpty else { return }
+        guard let dir = paths[CgroupPaths.unifiedKey] else {
+            throw .unsupported(field: "linux.resources.unified", reason: "this cgroup v1 host has no cgroup2 hierarchy")
+        }
+        for name in files.keys.sorted() {
+            let field = "linux.resources.unified[\"\(name)\"]"
+            guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else {
+                throw .invalid(field: field, reason: "not a cgroup file name")
+            }
+            try putFirst(dir, [name], files[name]!, field: field)
         }
     }
 
