@@ -178,20 +178,11 @@ struct LegacyPlan {
         }
     }
 
-    /// `linux.resources.unified` goes to the cgroup2 directory of a hybrid host, as runc does; a
-    /// pure v1 host has none.
-    private mutating func unified(_ files: [String: String]) throws(CgroupError) {
+    /// runc 1.1 refuses `linux.resources.unified` on v1 and hybrid hosts alike ("cannot use unified
+    /// on cgroup v1"); so does rune, so a bundle fails the same way under both.
+    private func unified(_ files: [String: String]) throws(CgroupError) {
         guard !files.isEmpty else { return }
-        guard let dir = paths[CgroupPaths.unifiedKey] else {
-            throw .unsupported(field: "linux.resources.unified", reason: "this cgroup v1 host has no cgroup2 hierarchy")
-        }
-        for name in files.keys.sorted() {
-            let field = "linux.resources.unified[\"\(name)\"]"
-            guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else {
-                throw .invalid(field: field, reason: "not a cgroup file name")
-            }
-            try putFirst(dir, [name], files[name]!, field: field)
-        }
+        throw .unsupported(field: "linux.resources.unified", reason: "cgroup v2 files cannot be set on a cgroup v1 host")
     }
 
     private mutating func rdma(_ limits: [String: LinuxRdma]) throws(CgroupError) {
