@@ -155,6 +155,7 @@ struct UnifiedPlan {
         if CgroupFiles.exists(dir + "/io.bfq.weight") {
             try put("io.bfq.weight", prefix + String(weight), field: field)
         } else {
+            guard weight >= 10 else { throw .invalid(field: field, reason: "\(weight) is below 10, the least io.weight can express") }
             try put("io.weight", prefix + String(Self.ioWeight(fromBlkio: weight)), field: field)
         }
     }

@@ -89,7 +89,7 @@ import Testing
         (LinuxResources(cpu: LinuxCPU(quota: -7)), "linux.resources.cpu.quota"),
         (LinuxResources(cpu: LinuxCPU(quota: 500, period: 100_000)), "linux.resources.cpu.quota"),
         (LinuxResources(cpu: LinuxCPU(period: 10)), "linux.resources.cpu.period"),
-        (LinuxResources(blockIO: LinuxBlockIO(weight: 5)), "linux.resources.blockIO.weight"),
+        (LinuxResources(blockIO: LinuxBlockIO(weight: 1001)), "linux.resources.blockIO.weight"),
         (LinuxResources(devices: [LinuxDeviceCgroup(allow: true, type: "x")]), "linux.resources.devices[0].type"),
         (LinuxResources(devices: [LinuxDeviceCgroup(allow: true, type: "c", access: "rwx")]), "linux.resources.devices[0].access"),
         (LinuxResources(hugepageLimits: [LinuxHugepageLimit(pageSize: "2MB", limit: 1)]), "linux.resources.hugepageLimits"),
