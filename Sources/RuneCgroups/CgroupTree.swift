@@ -28,15 +28,24 @@ enum CpusetTree {
 /// controllers into cgroup.subtree_control so the new cgroup gets the files (as runc's fs2 does).
 enum UnifiedTree {
     static func create(_ dir: String) throws(CgroupError) {
-        var chain: [String] = []
-        var current = dir
-        // Walk up while still inside the cgroup2 file system (a parent with cgroup.controllers).
+        // Directories still to make, then the nearest one that exists (which must be in cgroup2).
+        var missing: [String] = []
+        var existing = dir
+        while !FileSystem.isDirectory(existing), existing != "/" {
+            missing.insert(existing, at: 0)
+            existing = CgroupLayout.parentDirectory(existing)
+        }
+        guard CgroupFiles.exists(existing + "/cgroup.controllers") else {
+            throw .layout("\(dir) is not inside a cgroup2 file system")
+        }
+        // Existing levels below the mount root: ones whose parent is a cgroup too.
+        var levels: [String] = []
+        var current = existing
         while current != "/", CgroupFiles.exists(CgroupLayout.parentDirectory(current) + "/cgroup.controllers") {
-            chain.insert(current, at: 0)
+            levels.insert(current, at: 0)
             current = CgroupLayout.parentDirectory(current)
         }
-        guard !chain.isEmpty else { throw .layout("\(dir) is not inside a cgroup2 file system") }
-        for path in chain {
+        for path in levels + missing {
             enableControllers(in: CgroupLayout.parentDirectory(path))
             try CgroupFiles.makeDirectory(path)
         }

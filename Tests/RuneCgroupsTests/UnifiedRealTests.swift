@@ -15,9 +15,11 @@ struct UnifiedRealTests {
     @Test func unifiedManagerOnTheRealCgroup2Hierarchy() throws {
         #expect(try CgroupManager.layoutKind(root: Self.root) == .unified)
         let id = "rune-test-v2-" + randomSuffix()
-        let m = try CgroupManager.load(cgroupsPath: "/" + id, containerID: id, root: Self.root)
+        // Two new levels: the parent is made on the way (and, as with runc, left for its owner).
+        let m = try CgroupManager.load(cgroupsPath: "/\(id)/ctr", containerID: id, root: Self.root)
         #expect(m.isUnified)
-        #expect(m.paths == ["unified": Self.root + "/" + id])
+        #expect(m.paths == ["unified": Self.root + "/" + id + "/ctr"])
+        defer { _ = rmdir(Self.root + "/" + id) }
         try m.create()
         let child = Child.start(["sleep", "1000"])
         var destroyed = false
