@@ -20,8 +20,10 @@ public struct CreateOptions: Sendable {
 extension Runtime {
     /// `rune create`: sets up the container and leaves its init waiting on the exec fifo.
     public func create(id: String, options: CreateOptions) throws(RuneError) -> ContainerState {
+        Log.step("create: start")
         let bundle = FileSystem.absolute(options.bundle)
         var spec = try loadSpec(bundle: bundle)
+        Log.step("create: spec loaded")
         let enclave = try enclaveResolver?(&spec, bundle)
         guard let process = spec.process else { throw RuneError(.invalidArgument, "config.json: process: missing") }
         try checkConsole(process: process, options: options)
@@ -86,6 +88,7 @@ struct Launch {
             try cgroups.create()
             try cgroups.apply(spec.linux?.resources)
         } catch { throw RuneError(.failed, "\(error)") }
+        Log.step("create: cgroups ready")
 
         let fifoPath = stateDir + "/exec.fifo"
         guard mkfifo(fifoPath, 0o622) == 0 else { throw SyscallError(name: "mkfifo", errno: errno, context: fifoPath).rune }
@@ -121,6 +124,7 @@ struct Launch {
         let exe = runtime.initExecutable(enclave)
         let child = try InitProcess.start(executable: exe, bootstrap: Bootstrap(spec: spec), pipeFd: base, extraFds: extra,
                                           cgroup: cgroups)
+        Log.step("create: init pid \(child.initPid)")
         initPid = child.initPid
         config.hostPid = initPid
         config.cgroupPaths = cgroups.paths
@@ -132,6 +136,7 @@ struct Launch {
             try HookRunner.run(spec.hooks?.prestart, kind: "prestart", state: hs)
             try HookRunner.run(spec.hooks?.createRuntime, kind: "createRuntime", state: hs)
         }
+        Log.step("create: init ready")
         var state = hookBase
         guard let start = ProcessTable.startTime(of: initPid) else {
             throw RuneError(.failed, "container init exited unexpectedly")

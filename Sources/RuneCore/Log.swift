@@ -17,7 +17,15 @@ public enum Log {
 
     public static func error(_ message: String) { write(level: "error", message) }
     public static func warn(_ message: String) { write(level: "warning", message) }
-    public static func debug(_ message: String) { if debugEnabled { write(level: "debug", message) } }
+    public static func debug(_ message: @autoclosure () -> String) { if debugEnabled { write(level: "debug", message()) } }
+
+    /// Debug line with the monotonic time in microseconds, to see where an operation spends its time.
+    public static func step(_ what: @autoclosure () -> String) {
+        guard debugEnabled else { return }
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        write(level: "debug", "[\(ts.tv_sec % 1000 * 1_000_000 + ts.tv_nsec / 1000)us] \(what())")
+    }
 
     static func write(level: String, _ message: String) {
         let time = ProcessTable.logTimestamp()
