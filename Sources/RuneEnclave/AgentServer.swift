@@ -62,7 +62,9 @@ struct AgentSession {
         let conn = connection
         let pal = runelet.pal
         let done = Flag()
-        let status = try pal.run(path: request.fields["path"] ?? program, argv: argv, env: env,
+        // Resolved inside the container, as for the init payload; unresolvable names go to the PAL verbatim.
+        let path = (try? ExecProgram.lookPath(program, env: env)) ?? program
+        let status = try pal.run(path: path, argv: argv, env: env,
                                  stdio: (request.fds[0], request.fds[1], request.fds[2])) { pid in
             try? conn.send(AgentFrame(.started, ["pid": String(pid)]))
             let relay = AgentConnection(fd: dup(conn.fd))

@@ -38,7 +38,7 @@ public struct ExecProgram {
     }
 
     /// PATH lookup as Go's exec.LookPath does it with the container's environment.
-    static func lookPath(_ name: String, env: [String]) throws(RuneError) -> String {
+    public static func lookPath(_ name: String, env: [String]) throws(RuneError) -> String {
         if name.contains("/") {
             guard access(name, X_OK) == 0 else {
                 throw RuneError(.notFound, "unable to start container process: exec: \"\(name)\": stat \(name): \(String(cString: strerror(errno)))")
