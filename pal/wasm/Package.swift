@@ -43,6 +43,11 @@ let package = Package(
             dependencies: ["EnclaveEvidence"],
             linkerSettings: [.unsafeFlags(["-Xlinker", "-rpath", "-Xlinker", swiftRuntimeDir])]
         ),
+        // Benchmark only (tests/wasm/bench.sh): prices fuel metering, the mechanism behind pal_kill.
+        .executableTarget(
+            name: "wasm-bench",
+            dependencies: [.product(name: "WasmKit", package: "WasmKit"), .product(name: "WasmKitWASI", package: "WasmKit")]
+        ),
         .testTarget(name: "EnclaveEvidenceTests", dependencies: ["EnclaveEvidence"]),
     ]
 )
