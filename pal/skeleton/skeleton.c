@@ -18,17 +18,17 @@ static int init_common(const pal_attr_v1_t *attr, int fd, unsigned long long add
 {
     if (!attr)
         return -EINVAL;
+    char args[4096];
+    skeleton_format_list(args, sizeof(args), (const char *const[]){attr->args ? attr->args : "", NULL});
+    if (initialized) /* keep the first configuration; trace with it */
+        return skeleton_enter("pal_init", "version=%d args=%s again", PAL_IMPLEMENTS_VERSION, args) ?: -EEXIST;
     int rc = skeleton_parse_args(attr->args, attr->log_level);
     if (rc)
         return rc; /* malformed fail=/crash=/trace= */
-    char args[4096];
-    skeleton_format_list(args, sizeof(args), (const char *const[]){attr->args ? attr->args : "", NULL});
     rc = skeleton_enter("pal_init", "version=%d args=%s log_level=\"%s\" fd=%d addr=%llu", PAL_IMPLEMENTS_VERSION,
                         args, skeleton_cfg.log_level, fd, addr);
     if (rc)
         return rc;
-    if (initialized)
-        return -EEXIST;
     initialized = 1;
     skeleton_debug("initialized (API v%d)", PAL_IMPLEMENTS_VERSION);
     return 0;

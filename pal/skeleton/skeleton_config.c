@@ -55,11 +55,12 @@ static int parse_word(const char *word, size_t len)
         skeleton_cfg.greeting = 1;
         return 0;
     }
-    if (len > 6 && !strncmp(word, "trace=", 6))
+    /* An empty value (e.g. "crash=") is malformed: copy_word rejects it. */
+    if (len >= 6 && !strncmp(word, "trace=", 6))
         return copy_word(skeleton_cfg.trace_path, sizeof(skeleton_cfg.trace_path), word + 6, len - 6);
-    if (len > 5 && !strncmp(word, "fail=", 5))
+    if (len >= 5 && !strncmp(word, "fail=", 5))
         return parse_fail(word + 5, len - 5);
-    if (len > 6 && !strncmp(word, "crash=", 6))
+    if (len >= 6 && !strncmp(word, "crash=", 6))
         return copy_word(skeleton_cfg.crash_fn, sizeof(skeleton_cfg.crash_fn), word + 6, len - 6);
     return 1; /* unknown words (no-epm, ...) are accepted and ignored, as upstream does */
 }

@@ -65,9 +65,16 @@ static int parse_number(const char *s)
 }
 
 /* Runs in the forked child: only async-signal-safe calls from here on. */
-static void child_main(int start_fd, const char *path, char *const *argv, char *const *env,
+static void child_main(const int start_pipe[2], const char *path, char *const *argv, char *const *env,
                        const int fds[3], const sigset_t *empty, int greeting)
 {
+    /* Drop every release pipe's write end, ours and those of siblings (builtins never exec, so
+     * O_CLOEXEC would not close them): closing one must reach its own child as EOF. */
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (procs[i].used && procs[i].start_fd >= 0)
+            close(procs[i].start_fd);
+    close(start_pipe[1]);
+    int start_fd = start_pipe[0];
     char go;
     ssize_t n;
     while ((n = read(start_fd, &go, 1)) < 0 && errno == EINTR)
@@ -152,7 +159,7 @@ int skeleton_proc_create(const char *path, const char *const *argv, const char *
         rc = -errno;
     pid_t pid = rc ? -1 : fork();
     if (pid == 0)
-        child_main(pipe_fds[0], path_copy, argv_copy, env_copy, fds, &empty, skeleton_cfg.greeting);
+        child_main(pipe_fds, path_copy, argv_copy, env_copy, fds, &empty, skeleton_cfg.greeting);
     if (!rc && pid < 0)
         rc = -errno;
     if (!rc) {
