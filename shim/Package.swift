@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 // containerd-shim-rune-v2: the containerd shim v2 for rune. A separate package so that rune's own
 // build never resolves NIO or protobuf. Build: swift build --scratch-path .build-shim
 import PackageDescription
@@ -12,7 +12,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.2"),
-        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
+        // No default traits: BinaryDelimitedStreams would import Foundation (and ICU) into the shim.
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0", traits: []),
     ],
     targets: [
         // ttrpc framing, server and a blocking client; knows nothing of containerd.

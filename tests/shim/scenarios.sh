@@ -6,6 +6,7 @@ run_rm() {
     expect_eq "run --rm prints the output" "hi" "$out"
     expect_eq "run --rm exit code is the container's" 3 "$rc"
     check "no shim left after run --rm" wait_until no_shim t1
+    check "no shim socket left after run --rm" test ! -e "$(socket_of t1)"
     expect_eq "nothing mounted after run --rm" "" "$(mounts_under "$(bundle_of t1)")"
     check "events: create, start, exit(3), delete" grep_events t1 '"exit_status":3'
 }
@@ -26,6 +27,7 @@ detached_lifecycle() {
     local out rc
     check "run -d" timeout 60 $CTR run -d $R localhost/bb:1 t2 /bin/sh -c 'trap "exit 7" TERM; while :; do sleep 1; done'
     expect_eq "task ls: RUNNING" RUNNING "$(task_status t2)"
+    expect_eq "address file names the hashed socket" "unix://$(socket_of t2)" "$(cat "$(bundle_of t2)/address" 2>/dev/null)"
     out=$($CTR task ps t2 2>&1)
     expect_contains "task ps lists the init pid" "$($CTR task ls | awk '$1 == "t2" { print $2 }')" "$out"
     out=$(timeout 30 $CTR task exec --exec-id e1 t2 /bin/echo x 2>&1); rc=$?
@@ -50,6 +52,7 @@ detached_lifecycle() {
     check "task delete" $CTR task delete t2
     check "container rm" $CTR c rm t2
     check "shim exits after the last delete" wait_until no_shim t2
+    check "socket removed at shutdown" test ! -e "$(socket_of t2)"
     expect_eq "no runtime state left" "" "$(ls "$RUNTIME_ROOT/$NS" 2>/dev/null | grep -x t2)"
 }
 
@@ -103,7 +106,7 @@ grouping() {
     check "group: second container" timeout 60 $CTR run -d --annotation io.kubernetes.cri.sandbox-id=podA $R localhost/bb:1 g2 /bin/sh -c 'while :; do sleep 1; done'
     a=$(cat "$(bundle_of g1)/address" 2>/dev/null)
     b=$(cat "$(bundle_of g2)/address" 2>/dev/null)
-    check "group: address file written" test -n "$a"
+    expect_eq "group: the socket is named by the pod" "unix://$(socket_of podA)" "$a"
     expect_eq "group: one shim address for the pod" "$a" "$b"
     $CTR task kill -s KILL g1 >/dev/null 2>&1
     wait_until status_is g1 STOPPED
@@ -134,10 +137,11 @@ containerd_restart() {
 }
 
 shim_kill9() {
-    local pid shim cg
+    local pid shim cg sock
     check "kill -9: run -d" timeout 60 $CTR run -d $R localhost/bb:1 t9 /bin/sh -c 'while :; do sleep 1; done'
     pid=$($CTR task ls | awk '$1 == "t9" { print $2 }')
     shim=$(shim_pid_of t9)
+    sock=$(sed 's|^unix://||' "$(bundle_of t9)/address" 2>/dev/null)
     check "kill -9: shim found" test -n "$shim"
     kill -9 "$shim"
     check "kill -9: containerd reports the task stopped or gone" wait_until task_gone_or_stopped t9
@@ -145,6 +149,7 @@ shim_kill9() {
     check "kill -9: container process gone" wait_until test ! -e "/proc/$pid"
     expect_eq "kill -9: nothing mounted" "" "$(mounts_under "$(bundle_of t9)")"
     expect_eq "kill -9: no runtime state" "" "$(ls "$RUNTIME_ROOT/$NS" 2>/dev/null | grep -x t9)"
+    check "kill -9: shim socket removed" test -n "$sock" -a ! -e "$sock"
     cg=$(ls -d /sys/fs/cgroup/*/"$NS"/t9 2>/dev/null)
     expect_eq "kill -9: no cgroups left" "" "$cg"
     $CTR c rm t9 >/dev/null 2>&1
@@ -155,3 +160,6 @@ task_gone_or_stopped() {
     s=$(task_status "$1")
     [ -z "$s" ] || [ "$s" = STOPPED ]
 }
+
+# The shim socket containerd expects: /run/containerd/s/<sha256 of "<address>/<namespace>/<group>">.
+socket_of() { echo "/run/containerd/s/$(printf '%s' "$T/containerd.sock/$NS/$1" | sha256sum | cut -c1-64)"; }

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 import ShimProto
 import SwiftProtobuf
@@ -79,9 +78,21 @@ func timestampNow() -> Google_Protobuf_Timestamp {
 
 /// Packs a message into an Any with the bare proto name as type URL (containerd 1.6 rejects the
 /// `type.googleapis.com/` prefix that `Google_Protobuf_Any(message:)` would add).
+/// Built from its wire form, so the shim never names Foundation's Data (not linking Foundation keeps it small).
 func bareAny<M: SwiftProtobuf.Message>(_ message: M) -> Google_Protobuf_Any {
-    var any = Google_Protobuf_Any()
-    any.typeURL = M.protoMessageName
-    any.value = Data((try? message.serializedBytes() as [UInt8]) ?? [])
-    return any
+    let value: [UInt8] = (try? message.serializedBytes()) ?? []
+    var wire: [UInt8] = []
+    func field(_ number: UInt8, _ bytes: [UInt8]) {
+        wire.append(number << 3 | 2)
+        var n = bytes.count
+        while n >= 0x80 {
+            wire.append(UInt8(n & 0x7f) | 0x80)
+            n >>= 7
+        }
+        wire.append(UInt8(n))
+        wire.append(contentsOf: bytes)
+    }
+    field(1, Array(M.protoMessageName.utf8))
+    field(2, value)
+    return (try? Google_Protobuf_Any(serializedBytes: wire)) ?? Google_Protobuf_Any()
 }

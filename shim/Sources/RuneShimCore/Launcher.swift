@@ -99,11 +99,21 @@ public enum DeleteCommand {
             }
         }
         RootfsMounts.unmountAll(bundle + "/rootfs")
+        removeDeadSocket(bundle: bundle)
         for w in warnings { fputs("warning: \(w)\n", stderr) }
         var resp = Containerd_Task_V2_DeleteResponse()
         if let text = try? Sys.readText(bundle + "/init.pid"), let pid = UInt32(text.trimmingSpaces()) { resp.pid = pid }
         resp.exitStatus = 128 + UInt32(SIGKILL)
         resp.exitedAt = timestampNow()
         return (try? resp.serializedBytes()) ?? []
+    }
+
+    /// A shim that died (kill -9, OOM) leaves its socket behind; a live one may still serve other
+    /// containers of the pod, so only a socket nobody answers on is removed.
+    static func removeDeadSocket(bundle: String) {
+        guard let address = try? Sys.readText(bundle + "/address") else { return }
+        let path = address.trimmingSpaces().hasPrefix("unix://") ? String(address.trimmingSpaces().dropFirst(7)) : ""
+        guard path.hasPrefix(StartCommand.socketDir + "/"), !StartCommand.canConnect(path) else { return }
+        unlink(path)
     }
 }

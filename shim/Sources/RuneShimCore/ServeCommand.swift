@@ -10,6 +10,11 @@ public enum ServeCommand {
     public static let listenerFD: Int32 = 3
 
     public static func run(_ flags: ShimFlags) throws -> Never {
+        // The serving shim has no stdio; crash reports can be sent to a file for debugging.
+        if let path = Sys.env("RUNE_SHIM_STDERR") {
+            let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+            if fd >= 0 { dup2(fd, 2); close(fd) }
+        }
         guard cshim_block_signals() == 0 else { throw ShimError.failed("block signals: \(Sys.errnoText())") }
         _ = cshim_set_subreaper()
         _ = cshim_set_oom_score_adj_plus_one()
@@ -17,23 +22,35 @@ public enum ServeCommand {
         let socketPath = flags.socket.hasPrefix("unix://") ? String(flags.socket.dropFirst(7)) : flags.socket
         let events = EventPublisher(address: Sys.env("TTRPC_ADDRESS") ?? (flags.address.isEmpty ? "" : flags.address + ".ttrpc"),
                                     namespace: flags.namespace, logger: logger)
-        let exit: @Sendable () -> Void = {
+        // Unlinked once, at Shutdown or SIGTERM: later, the path may belong to a new shim for the same id.
+        let removeSocket: @Sendable () -> Void = {
             if !socketPath.isEmpty { unlink(socketPath) }
+        }
+        let exit: @Sendable () -> Void = {
             events.drain()
             Glibc.exit(0)
         }
         let service = TaskService(namespace: flags.namespace, events: events, logger: logger) {
-            // Reply first (the handler returns right after), then leave.
+            // Unlink now, so a `start` for a new container with the same id or group cannot pick this
+            // dying shim; reply (the handler returns right after), then leave.
+            removeSocket()
             startThread {
                 usleep(50_000)
                 exit()
             }
         }
         ReaperThread.started = true
-        startThread { signalLoop(onTerminate: exit) }
+        startThread {
+            signalLoop {
+                removeSocket()
+                exit()
+            }
+        }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         _ = try TTRPCServer(group: group, handler: service).serve(listeningSocket: listenerFD)
         logger.debugLog("serving \(flags.id) on \(socketPath)")
+        MemoryTrimmer.trimText()
+        MemoryTrimmer.shared.start()
         while true { pause() }
     }
 

@@ -28,6 +28,8 @@ public final class TaskService: TTRPCHandler, @unchecked Sendable {
             throw TTRPCError(.unimplemented, "service \(request.service) is not implemented")
         }
         logger.debugLog("rpc \(request.method)")
+        MemoryTrimmer.shared.noteActivity()
+        defer { MemoryTrimmer.shared.noteActivity() }
         do {
             return try await dispatch(request.method, request.payload)
         } catch let e as ShimError {
