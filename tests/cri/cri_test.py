@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""Drives containerd's CRI plugin as a kubelet would, per runtime handler, and checks what the node
+shows. Started by tests/cri/run.sh, which owns containerd, the images and the cleanup.
+
+Scenarios: `plain` (a pod with two long-running containers and one that crashes) for each handler, and
+`enclave` (a pod whose annotations carry enclave settings, with a Wasm workload signed by the shim's
+carrier) for the rune handler.
+"""
+import argparse
+import sys
+
+from steps import (Env, Pod, check_state, exec_sync, first_output, force_remove, one_shim_per_pod, remove_pod,
+                   run_pod, start_container, stop_and_remove)
+
+LONG_RUNNING = "echo %s; trap 'exit 0' TERM; while :; do sleep 1; done"
+
+
+def plain(env, handler):
+    """A pod of ordinary containers: output, exec, two containers on one shim, a crash, full removal."""
+    pod = Pod(env, handler + "-plain", handler)
+    ok, t0 = run_pod(env, pod)
+    if not ok:
+        return
+    try:
+        image = env.args.busybox_image
+        if start_container(env, pod, "main", image, ["/bin/sh", "-c", LONG_RUNNING % "first-output"]):
+            first_output(env, pod, "main", "first-output", t0, "%s ordinary container: RunPodSandbox -> first output" % handler)
+            check_state(env, pod, "main", "CONTAINER_RUNNING")
+            exec_sync(env, pod, "main")
+        if start_container(env, pod, "second", image, ["/bin/sh", "-c", LONG_RUNNING % "second-output"]):
+            first_output(env, pod, "second", "second-output", t0, "%s second container: RunPodSandbox -> first output" % handler)
+            one_shim_per_pod(env, pod)
+        if start_container(env, pod, "crash", image, ["/bin/sh", "-c", "echo crashing; exit 42"]):
+            check_state(env, pod, "crash", "CONTAINER_EXITED", exit_code=42)
+            first_output(env, pod, "crash", "crashing", t0, "%s crashing container: RunPodSandbox -> first output" % handler)
+        check_state(env, pod, "main", "CONTAINER_RUNNING")
+        stop_and_remove(env, pod, ["main", "second", "crash"])
+        remove_pod(env, pod)
+    finally:
+        force_remove(env, pod)
+
+
+def sandbox_is_not_an_enclave(env, pod):
+    r = env.report
+    spec = pod.bundle_config(pod.id)
+    annotations = spec.get("annotations", {})
+    r.equal("%s: pod annotation enclave.type reached the sandbox spec" % pod.name, "sim", annotations.get("enclave.type"))
+    r.equal("%s: sandbox spec is marked container-type=sandbox" % pod.name, "sandbox",
+            annotations.get("io.kubernetes.cri.container-type"))
+    pid = pod.sandbox_pid()
+    comm, exe = env.node.pid_comm_and_exe(pid) if pid else ("", "")
+    r.check("%s: the sandbox (pause) process is not an enclave runelet" % pod.name,
+            pid and comm != "init-runelet" and "rune" not in exe,
+            "sandbox pid %r comm %r exe %r" % (pid, comm, exe))
+
+
+def carrier_refusal(env, pod):
+    """A bad carrier name fails CreateContainer with the shim's one message, and the pod stays ready."""
+    from cri_client import Cri
+    r = env.report
+    config = Cri.container_config("bogus", env.args.wasm_image, ["/app/app.wasm"], {"RUNE_CARRIER": "bogus"})
+    try:
+        env.cri.create_container(pod.id, config, pod.config)
+        r.fail("%s: CreateContainer with RUNE_CARRIER=bogus is refused" % pod.name, "it was accepted")
+    except Exception as e:
+        details = getattr(e, "details", lambda: str(e))()
+        r.check("%s: CreateContainer with RUNE_CARRIER=bogus is refused, naming the variable" % pod.name,
+                "RUNE_CARRIER=bogus" in details, details)
+    r.equal("%s: the refused container left no container behind" % pod.name, [], env.cri.container_ids(pod.id))
+
+
+def enclave(env, handler="rune"):
+    """A pod whose annotations ask for an enclave: only the carrier-signed Wasm workload becomes one."""
+    annotations = {"enclave.type": "sim", "enclave.runtime.path": env.args.pal, "enclave.runtime.args": "module=/app/app.wasm"}
+    pod = Pod(env, handler + "-enclave", handler, annotations)
+    ok, t0 = run_pod(env, pod)
+    if not ok:
+        return
+    try:
+        sandbox_is_not_an_enclave(env, pod)
+        carrier_refusal(env, pod)
+        carrier_env = {"RUNE_CARRIER": "wasm", "RUNE_CARRIER_MODULE": "/app/app.wasm"}
+        if start_container(env, pod, "wasm", env.args.wasm_image, ["/app/app.wasm"], carrier_env):
+            first_output(env, pod, "wasm", "hello from the enclave", t0,
+                         "%s enclave container (carrier-signed Wasm): RunPodSandbox -> first output" % handler)
+            check_state(env, pod, "wasm", "CONTAINER_RUNNING")
+            enclave_facts(env, pod)
+            one_shim_per_pod(env, pod)
+        stop_and_remove(env, pod, ["wasm"])
+        remove_pod(env, pod)
+    finally:
+        force_remove(env, pod)
+
+
+def enclave_facts(env, pod):
+    r = env.report
+    spec = pod.bundle_config(pod.containers["wasm"])
+    args = spec.get("annotations", {}).get("enclave.runtime.args", "")
+    r.check("%s/wasm: the carrier signed the module (enclave.runtime.args names the signature)" % pod.name,
+            "sig=/app/app.wasm.sig" in args, "enclave.runtime.args = %r" % args)
+    env_list = spec.get("process", {}).get("env", [])
+    r.check("%s/wasm: RUNE_CARRIER* are not in the workload env" % pod.name,
+            not any(e.startswith("RUNE_CARRIER") for e in env_list), env_list)
+    pid = pod.container_pid("wasm")
+    comm, _ = env.node.pid_comm_and_exe(pid) if pid else ("", "")
+    r.equal("%s/wasm: the container process is an init-runelet hosting the enclave" % pod.name, "init-runelet", comm)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--socket", required=True, help="containerd's gRPC socket")
+    p.add_argument("--tmp", required=True, help="the test's directory (containerd root/state live under it)")
+    p.add_argument("--runtime-root", action="append", default=[], help="HANDLER=DIR: the OCI runtime's --root")
+    p.add_argument("--cgroup-base", required=True, help="cgroup parent under which each pod gets its own")
+    p.add_argument("--busybox-image", required=True)
+    p.add_argument("--wasm-image", default="")
+    p.add_argument("--pal", default="", help="libpal-wasm.so, named by the enclave pod's annotations")
+    p.add_argument("--scenario", action="append", required=True, help="plain:HANDLER or enclave:HANDLER")
+    p.add_argument("--results", required=True, help="file for 'PASSED FAILED' and timing lines")
+    args = p.parse_args()
+    env = Env(args)
+    r = env.report
+    ok, version = r.step("Version", env.cri.version)
+    if ok:
+        print("# CRI runtime %s %s, API %s" % (version.runtime_name, version.runtime_version, version.runtime_api_version))
+    tags = env.cri.image_tags()
+    for image in filter(None, (args.busybox_image, args.wasm_image)):
+        r.check("image %s is known to CRI" % image, image in tags, sorted(tags))
+    for scenario in args.scenario:
+        kind, handler = scenario.split(":", 1)
+        print("# scenario %s, handler %s" % (kind, handler), flush=True)
+        {"plain": plain, "enclave": enclave}[kind](env, handler)
+    env.cri.close()
+    r.write(args.results)
+    return 0 if r.failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+#!/bin/bash
+# Kubernetes without a kubelet: Debian's containerd 1.6 with its CRI plugin on private paths, runtime
+# handlers `runc` (default) and `rune` (io.containerd.rune.v2), driven over the CRI API by cri_test.py.
+#
+# Usage (root): bash tests/cri/run.sh
+# Binaries are built (debug, own scratch paths) unless given: SHIM_BIN, RUNE_BIN, RUNELET_BIN (a
+# dynamically linked rune; default RUNE_BIN), RUNE_ENCLAVE_BIN, PAL_WASM (libpal-wasm.so).
+# CRI_SCENARIOS="plain:runc ..." runs a subset.
+# Needs PyPI's grpcio and container-runtime-interface-api (installed here when missing).
+# Prints the time from RunPodSandbox to each workload's first output; ends with "N passed, N failed",
+# exits non-zero on any failure, and removes containerd, pods and all state on every exit.
+set -uo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+source "$HERE/lib.sh"
+
+[ "$(id -u)" = 0 ] || { echo "tests/cri/run.sh must run as root"; exit 1; }
+T=$(mktemp -d /tmp/rune-cri-test.XXXXXX)
+CG_BASE=/rune-cri-test-$$
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+PAUSE_IMAGE=localhost/rune-cri/pause:1
+BUSYBOX_IMAGE=localhost/rune-cri/busybox:1
+WASM_IMAGE=localhost/rune-cri/wasm:1
+SCENARIOS=${CRI_SCENARIOS:-plain:runc plain:rune enclave:rune}  # runc first: it proves the harness
+PIP_PACKAGES="grpcio==1.85.3 container-runtime-interface-api==2.0.1"
+
+# ---- client, binaries, install layout ------------------------------------------------------------
+python3 -c 'import grpc, cri_api.v1.api_pb2_grpc' 2>/dev/null || python3 -m pip install -q $PIP_PACKAGES >"$T/pip.log" 2>&1 ||
+    { tail -5 "$T/pip.log"; setup_failed "pip install $PIP_PACKAGES"; }
+build_or_use SHIM_BIN "the shim" "cd shim && swift build --scratch-path .build-cri" shim/.build-cri/debug/containerd-shim-rune-v2
+build_or_use RUNE_BIN "rune" "swift build --scratch-path .build-cri-rune --product rune" .build-cri-rune/debug/rune
+RUNELET_BIN=${RUNELET_BIN:-$RUNE_BIN}
+build_or_use RUNE_ENCLAVE_BIN "rune-enclave and libpal-wasm.so" \
+    "cd pal/wasm && swift build --scratch-path .build-cri" pal/wasm/.build-cri/debug/rune-enclave
+PAL_WASM=${PAL_WASM:-$(dirname "$RUNE_ENCLAVE_BIN")/libpal-wasm.so}
+install_prefix || setup_failed "install binaries under $T/prefix"
+echo "# shim $SHIM_BIN"
+echo "# rune $RUNE_BIN (runelet $RUNELET_BIN)"
+echo "# rune-enclave $RUNE_ENCLAVE_BIN, PAL $PAL_WASM"
+
+# ---- the shim's configuration: private runtime root, a signing key for the carrier ---------------
+mkdir -p "$T/keys" "$T/logs"
+"$T/prefix/bin/rune-enclave" keygen --out "$T/keys/signer.key" >/dev/null || setup_failed "rune-enclave keygen"
+cat >"$T/shim.toml" <<TOML
+root = "$T/rune-root"
+[carrier]
+signing_key = "$T/keys/signer.key"
+TOML
+
+# ---- images, built here: no registry ---------------------------------------------------------------
+wat2wasm "$HERE/fixtures/enclave-hello.wat" -o "$T/app.wasm" || setup_failed "wat2wasm enclave-hello.wat"
+python3 "$HERE/make-image.py" "$T/pause.tar" "$PAUSE_IMAGE" --cmd '["/bin/sleep", "2147483647"]' &&
+python3 "$HERE/make-image.py" "$T/busybox.tar" "$BUSYBOX_IMAGE" &&
+python3 "$HERE/make-image.py" "$T/wasm.tar" "$WASM_IMAGE" --cmd '["/app/app.wasm"]' --add "$T/app.wasm:/app/app.wasm" ||
+    setup_failed "make-image.py"
+
+# ---- containerd with the CRI plugin and the deploy/ fragment's runtime ----------------------------
+{
+    sed -e "s|@T@|$T|g" -e "s|@PAUSE@|$PAUSE_IMAGE|g" "$HERE/containerd-test.toml"
+    cat "$REPO/deploy/containerd-rune.toml"
+    printf '[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.rune.options]\n  ConfigPath = "%s"\n' "$T/shim.toml"
+} >"$T/config.toml"
+echo "# containerd $(containerd --version | awk '{print $3}'), config $T/config.toml"
+start_containerd || setup_failed "start containerd (log: $T/containerd.log)"
+for image in pause busybox wasm; do
+    check "import $image image into namespace k8s.io" ctr_k8s images import "$T/$image.tar"
+done
+
+# ---- the CRI scenarios -------------------------------------------------------------------------------
+python3 "$HERE/cri_test.py" --socket "$T/containerd.sock" --tmp "$T" --cgroup-base "$CG_BASE" \
+    --runtime-root "runc=$T/runc-root" --runtime-root "rune=$T/rune-root" \
+    --busybox-image "$BUSYBOX_IMAGE" --wasm-image "$WASM_IMAGE" --pal "$T/prefix/lib/rune/libpal-wasm.so" \
+    $(printf -- '--scenario %s ' $SCENARIOS) --results "$T/results"
+rc=$?
+if [ -s "$T/results" ]; then
+    read -r p f <"$T/results"
+    PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
+    echo "# RunPodSandbox -> first workload output (from the CRI log line's timestamp):"
+    awk '$1 == "timing" { $1 = ""; secs = $2; $2 = ""; sub(/^ +/, ""); printf "#   %-75s %7.3f s\n", $0, secs }' "$T/results"
+elif [ "$rc" -ne 0 ]; then
+    fail "cri_test.py exited $rc without results"
+fi
+[ "$rc" -eq 0 ] || [ "$FAILED" -gt 0 ] || fail "cri_test.py exited $rc"
+
+if [ "$FAILED" -gt 0 ]; then
+    echo "# containerd log (last lines of $T/containerd.log):"
+    grep -E 'level=(error|warning)' "$T/containerd.log" | tail -15 | cut -c1-400
+fi
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
