@@ -34,7 +34,10 @@ struct AgentSession {
             case .exec: try exec(request)
             case .kill:
                 let sig = Int32(request.fields["signal"] ?? "") ?? SIGTERM
-                try runelet.pal.kill(pid: request.fields["all"] == "1" ? -1 : runelet.initPalPid, signal: sig)
+                // A v1 PAL takes no signals: rune kill --all then signals the init-runelet, which ends the container.
+                if runelet.pal.version >= 2 {
+                    try runelet.pal.kill(pid: request.fields["all"] == "1" ? -1 : runelet.initPalPid, signal: sig)
+                }
                 try connection.send(AgentFrame(.ok))
             case .attest:
                 let data = Hex.decode(request.fields["reportData"] ?? "") ?? []
@@ -62,6 +65,7 @@ struct AgentSession {
         let conn = connection
         let pal = runelet.pal
         let done = Flag()
+        let detached = request.fields["detach"] == "1"
         // Resolved inside the container, as for the init payload; unresolvable names go to the PAL verbatim.
         let path = (try? ExecProgram.lookPath(program, env: env)) ?? program
         let status = try pal.run(path: path, argv: argv, env: env,
@@ -69,11 +73,12 @@ struct AgentSession {
             try? conn.send(AgentFrame(.started, ["pid": String(pid)]))
             let relay = AgentConnection(fd: dup(conn.fd))
             startThread {
-                // Relay the client's signals; EOF before the payload ended means the client is gone: kill it.
+                // Relay the client's signals; EOF before the payload ended means the client is gone: kill it,
+                // unless it detached (rune exec --detach), which leaves the payload running on its own.
                 while let frame = try? relay.receive() {
                     if frame.kind == .signal, let sig = Int32(frame.fields["signal"] ?? "") { try? pal.kill(pid: pid, signal: sig) }
                 }
-                if !done.isSet && pal.version >= 2 { try? pal.kill(pid: pid, signal: SIGKILL) }
+                if !done.isSet && !detached && pal.version >= 2 { try? pal.kill(pid: pid, signal: SIGKILL) }
                 close(relay.fd)
             }
         }

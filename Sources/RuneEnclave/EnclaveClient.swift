@@ -49,7 +49,7 @@ struct EnclaveClient: EnclaveOperations {
         let args = options.process.args ?? []
         let env = (options.process.env ?? []).filter { !$0.hasPrefix("ENCLAVE_") }
         try conn.send(AgentFrame(.exec, ["argv": AgentCodec.encodeList(args), "env": AgentCodec.encodeList(env),
-                                         "cwd": options.process.cwd], fds: stdio))
+                                         "cwd": options.process.cwd, "detach": options.detach ? "1" : "0"], fds: stdio))
         if let pty { close(pty.slave); close(pty.master) }
         guard let started = try conn.receive() else { throw RuneError(.failed, "enclave agent closed the connection") }
         if started.kind == .error { throw RuneError(.failed, started.fields["message"] ?? "enclave exec failed") }

@@ -1,3 +1,4 @@
+import CRuneLinux
 import Glibc
 import OCISpec
 import RuneCore
@@ -11,6 +12,7 @@ enum InitRunelet {
     static func preload(_ config: InitConfig) throws {
         guard let enclave = config.enclave else { return }
         if enclave.type == "sim" { try SimPlatform.exportSeed() }
+        CrashGuard.install(palPath: enclave.runtimePath, channelFd: rune_nsexec_get_pipe())
         pal = try PAL(path: enclave.runtimePath)
         _ = rune_set_name("init-runelet")
     }
@@ -35,6 +37,7 @@ enum InitRunelet {
         SignalRelay.start(runelet: runelet)
         do {
             try channel.send(.ready)
+            CrashGuard.channelFd = -1
             close(channel.fd)
             try ContainerInit.waitForStart(fifoFd: config.fifoFd)
         } catch {
@@ -57,18 +60,20 @@ final class Runelet: @unchecked Sendable {
     let pal: PAL
     var initialized = false
     var initPalPid: Int32 = -1
-    private let lock = Mutex()
-    private var destroyed = false
+    private var finishing = pthread_mutex_t()
 
-    init(pal: PAL) { self.pal = pal }
+    init(pal: PAL) {
+        self.pal = pal
+        pthread_mutex_init(&finishing, nil)
+    }
 
+    /// The first caller destroys the instance and exits; the lock is never released, so a second
+    /// caller (the payload ending while `delete` stops the container) waits until the process is gone.
     func finish(exitCode: Int32) -> Never {
-        lock.locked {
-            if initialized && !destroyed {
-                destroyed = true
-                pal.destroy()
-            }
-        }
-        exit(exitCode)
+        pthread_mutex_lock(&finishing)
+        if initialized { pal.destroy() }
+        fflush(nil)
+        // _exit, not exit: other threads may still be inside the PAL, whose destructors must not run under them.
+        _exit(exitCode)
     }
 }

@@ -20,7 +20,7 @@ public final class PAL: @unchecked Sendable {
 
     public init(path: String) throws(RuneError) {
         self.path = path
-        guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
+        guard let handle = CrashGuard.during(.dlopen, { dlopen(path, RTLD_NOW | RTLD_LOCAL) }) else {
             let reason = dlerror().map { String(cString: $0) } ?? "unknown error"
             throw RuneError(.failed, "failed to load enclave runtime \(path): \(reason)")
         }
@@ -65,11 +65,13 @@ public final class PAL: @unchecked Sendable {
         let rc: Int32 = args.withCString { a in
             logLevel.withCString { l in
                 var v1 = pal_attr_v1_t(args: a, log_level: l)
-                if let initV3 {
-                    var v3 = pal_attr_v3_t(attr_v1: v1, fd: -1, addr: 0)
-                    return initV3(&v3)
+                return CrashGuard.during(.palInit) {
+                    if let initV3 {
+                        var v3 = pal_attr_v3_t(attr_v1: v1, fd: -1, addr: 0)
+                        return initV3(&v3)
+                    }
+                    return initV1!(&v1)
                 }
-                return initV1!(&v1)
             }
         }
         if rc < 0 { throw failure("pal_init", rc, ", args \"\(args)\"") }
@@ -86,21 +88,28 @@ public final class PAL: @unchecked Sendable {
                 var exitValue: Int32 = 0
                 if let execV1 {
                     started(0)
-                    let rc = program.withCString { execV1($0, cArgv, &fds, &exitValue) }
+                    let rc = CrashGuard.during(.palExec) { program.withCString { execV1($0, cArgv, &fds, &exitValue) } }
                     if rc < 0 { throw failure("pal_exec", rc) }
                     return exitValue
                 }
                 var pid: Int32 = 0
-                let rc = createLock.locked {
-                    program.withCString { p in
-                        var args = pal_create_process_args(path: p, argv: cArgv, env: cEnv, stdio: &fds, pid: &pid)
-                        return createProcess!(&args)
+                // Explicit pointers: the structs hold them beyond a single inout argument.
+                let rc = withUnsafeMutablePointer(to: &fds) { fdsPointer in
+                    withUnsafeMutablePointer(to: &pid) { pidPointer in
+                        createLock.locked {
+                            program.withCString { p in
+                                var args = pal_create_process_args(path: p, argv: cArgv, env: cEnv, stdio: fdsPointer, pid: pidPointer)
+                                return CrashGuard.during(.palCreateProcess) { createProcess!(&args) }
+                            }
+                        }
                     }
                 }
                 if rc < 0 { throw failure("pal_create_process", rc, ", program \(program)") }
                 started(pid)
-                var execArgs = pal_exec_args(pid: pid, exit_value: &exitValue)
-                let erc = execV2!(&execArgs)
+                let erc = withUnsafeMutablePointer(to: &exitValue) { exitPointer in
+                    var execArgs = pal_exec_args(pid: pid, exit_value: exitPointer)
+                    return CrashGuard.during(.palExec) { execV2!(&execArgs) }
+                }
                 if erc < 0 { throw failure("pal_exec", erc, ", program \(program)") }
                 return exitValue
             }
@@ -109,12 +118,12 @@ public final class PAL: @unchecked Sendable {
 
     public func kill(pid: Int32, signal: Int32) throws(RuneError) {
         guard let killFn else { throw RuneError(.unsupported, "pal api v1 cannot deliver signals [pal \(path)]") }
-        let rc = killFn(pid, signal)
+        let rc = CrashGuard.during(.palKill) { killFn(pid, signal) }
         if rc < 0 { throw failure("pal_kill", rc) }
     }
 
     public func destroy() {
-        let rc = destroyFn()
+        let rc = CrashGuard.during(.palDestroy) { destroyFn() }
         if rc < 0 { Log.warn("\(failure("pal_destroy", rc))") }
     }
 
@@ -124,7 +133,9 @@ public final class PAL: @unchecked Sendable {
             var buffer = [UInt8](repeating: 0, count: 16384)
             var length = Int32(buffer.count)
             let rc = reportData.withUnsafeBytes { rd in
-                buffer.withUnsafeMutableBytes { evidence(rd.baseAddress, Int32(rd.count), $0.baseAddress, &length) }
+                buffer.withUnsafeMutableBytes { out in
+                    CrashGuard.during(.palGetEvidence) { evidence(rd.baseAddress, Int32(rd.count), out.baseAddress, &length) }
+                }
             }
             if rc < 0 { throw failure("pal_get_evidence", rc) }
             return Array(buffer.prefix(Int(length)))
@@ -135,7 +146,9 @@ public final class PAL: @unchecked Sendable {
         var report = [UInt8](repeating: 0, count: Int(PAL_SGX_REPORT_SIZE))
         var length = Int32(report.count)
         let rc = target.withUnsafeMutableBytes { t in
-            report.withUnsafeMutableBytes { localReport(t.baseAddress, Int32(t.count), $0.baseAddress, &length) }
+            report.withUnsafeMutableBytes { out in
+                CrashGuard.during(.palGetLocalReport) { localReport(t.baseAddress, Int32(t.count), out.baseAddress, &length) }
+            }
         }
         if rc != 0 { throw failure("pal_get_local_report", rc) }
         return Array(report.prefix(Int(length)))
@@ -150,7 +163,10 @@ func withCStrings<R>(_ strings: [String], _ body: (UnsafeMutablePointer<UnsafePo
 }
 
 func errnoName(_ e: Int32) -> String {
-    let names: [Int32: String] = [EPERM: "EPERM", ENOENT: "ENOENT", EACCES: "EACCES", ENOEXEC: "ENOEXEC", ENOMEM: "ENOMEM",
-                                  EINVAL: "EINVAL", ENOSYS: "ENOSYS", ENODEV: "ENODEV", EIO: "EIO", EFAULT: "EFAULT"]
+    let names: [Int32: String] = [EPERM: "EPERM", ENOENT: "ENOENT", ESRCH: "ESRCH", EINTR: "EINTR", EIO: "EIO", ENXIO: "ENXIO",
+                                  E2BIG: "E2BIG", ENOEXEC: "ENOEXEC", EBADF: "EBADF", ECHILD: "ECHILD", EAGAIN: "EAGAIN",
+                                  ENOMEM: "ENOMEM", EACCES: "EACCES", EFAULT: "EFAULT", EBUSY: "EBUSY", EEXIST: "EEXIST",
+                                  ENODEV: "ENODEV", EINVAL: "EINVAL", ENOSPC: "ENOSPC", ERANGE: "ERANGE", ENOSYS: "ENOSYS",
+                                  EOPNOTSUPP: "EOPNOTSUPP", ETIMEDOUT: "ETIMEDOUT", ECANCELED: "ECANCELED"]
     return names[e] ?? "errno \(e)"
 }

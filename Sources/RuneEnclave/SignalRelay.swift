@@ -28,19 +28,20 @@ enum SignalRelay {
                 var sig: Int32 = 0
                 guard sigwait(&s, &sig) == 0 else { continue }
                 let pid = runelet.initPalPid
-                if pid < 0 {
-                    // No payload yet: a terminating signal ends the container as it would a plain init.
-                    if sig == SIGTERM || sig == SIGINT || sig == SIGHUP || sig == SIGQUIT { runelet.finish(exitCode: 128 + sig) }
-                    continue
-                }
-                if runelet.pal.version == 1 {
-                    if !warned { Log.warn("pal api v1 cannot deliver signals; signal \(sig) dropped"); warned = true }
+                if pid < 0 || runelet.pal.version == 1 {
+                    // No payload yet, or a v1 PAL that cannot take signals (pal-api.md §6): a signal whose
+                    // default action terminates ends the container as it would a plain init.
+                    if terminates(sig) { runelet.finish(exitCode: 128 + sig) }
+                    if pid >= 0 && !warned { Log.warn("pal api v1 cannot deliver signals; signal \(sig) dropped"); warned = true }
                     continue
                 }
                 do { try runelet.pal.kill(pid: pid, signal: sig) } catch { Log.warn("\(error)") }
             }
         }
     }
+
+    /// Default action "terminate" (SIGCONT continues, SIGTSTP stops: neither ends a process).
+    static func terminates(_ sig: Int32) -> Bool { sig != SIGCONT && sig != SIGTSTP }
 }
 
 private let SIGRTMIN: Int32 = 34
