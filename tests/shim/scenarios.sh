@@ -44,6 +44,8 @@ detached_lifecycle() {
     out=$($CTR task metrics t2 2>&1)
     expect_contains "task metrics: memory usage" memory.usage_in_bytes "$out"
     expect_contains "task metrics: pids" pids.current "$out"
+    out=$($CTR task checkpoint t2 2>&1)
+    expect_contains "checkpoint: a clear unimplemented error" "checkpoint is not supported" "$out"
     check "task kill" $CTR task kill t2
     check "killed task stops" wait_until status_is t2 STOPPED
     check "TERM trap gave exit status 7" wait_until grep -q '/tasks/exit {"container_id":"t2","id":"t2".*"exit_status":7' "$T/events.log"
@@ -163,3 +165,22 @@ task_gone_or_stopped() {
 
 # The shim socket containerd expects: /run/containerd/s/<sha256 of "<address>/<namespace>/<group>">.
 socket_of() { echo "/run/containerd/s/$(printf '%s' "$T/containerd.sock/$NS/$1" | sha256sum | cut -c1-64)"; }
+
+oom_event() {
+    local rc
+    # tail buffers its endless line until the 16 MiB memory cgroup limit kills it.
+    timeout 120 $CTR run --rm --memory-limit 16777216 $R localhost/bb:1 t10 /bin/tail /dev/zero; rc=$?
+    expect_eq "oom: killed by SIGKILL is 137" 137 "$rc"
+    check "oom: TaskOOM published" wait_until grep -q '/tasks/oom {"container_id":"t10"}' "$T/events.log"
+}
+
+leftovers() {
+    local id left=""
+    for id in t1 t2 t3 t3b t4 t5 t6 t7 podA t8 t9 t10 c1 c2 c3 c4 c5 c6; do
+        [ -e "$(socket_of "$id")" ] && left="$left $id"
+    done
+    expect_eq "no shim socket of this run left in /run/containerd/s" "" "$left"
+    expect_eq "no shim process of this run left" "" "$(pgrep -f "containerd-shim-rune-v2 .*-address $T/containerd.sock")"
+    expect_eq "no runtime state of this run left" "" "$(ls "$RUNTIME_ROOT/$NS" 2>/dev/null)"
+    expect_eq "nothing of this run mounted" "" "$(mounts_under "$T/")"
+}
