@@ -1,0 +1,63 @@
+# cases.sh: writes the runner's case file (sourced by bench/run.sh; see runner.c for the format).
+# Every runtime gets the same bundles and the same case shapes; only its binary, state root and
+# (for crun on a hybrid host) mount namespace differ. Run counts are before --quick scaling.
+
+RUNS_SINGLE=${RUNS_SINGLE:-100}   # run, create+start+wait+delete, delete --force, seccomp, enclave
+RUNS_SEQ=${RUNS_SEQ:-10}          # 50 sequential runs per iteration
+RUNS_PAR=${RUNS_PAR:-30}          # 10 parallel runs per iteration
+
+# header NAME RUNS [ns]: the lines every case starts with.
+header() {
+    printf 'case %s\nruns %s\n' "$1" "$2"
+    if [ "${3:-}" != "" ]; then printf 'ns %s\n' "$3"; fi
+}
+
+# runtime_cases RT BIN ROOT NS: the lifecycle cases of one runtime.
+runtime_cases() {
+    local rt=$1 bin=$2 root=$3 ns=$4 b=$WORK/bundles pids=$WORK/pids
+    local rtc="$bin --root $root"
+    header "run/$rt" "$RUNS_SINGLE" "$ns"
+    echo "step $rtc run --bundle $b/true {id}"
+    header "lifecycle/$rt" "$RUNS_SINGLE" "$ns"
+    echo "step $rtc create --bundle $b/true --pid-file $pids/{id} {id}"
+    echo "step $rtc start {id}"
+    echo "waitpid $pids/{id}"
+    echo "step $rtc delete {id}"
+    header "seq50/$rt" "$RUNS_SEQ" "$ns"
+    echo "batch 50"
+    echo "step $rtc run --bundle $b/true {id}"
+    header "par10/$rt" "$RUNS_PAR" "$ns"
+    printf 'batch 10\nparallel 10\n'
+    echo "step $rtc run --bundle $b/true {id}"
+    header "delete-force/$rt" "$RUNS_SINGLE" "$ns"
+    echo "before $rtc create --bundle $b/sleep --pid-file $pids/{id} {id}"
+    echo "before $rtc start {id}"
+    echo "step $rtc delete --force {id}"
+    echo "after-waitpid $pids/{id}"
+    header "seccomp/$rt" "$RUNS_SINGLE" "$ns"
+    echo "step $rtc run --bundle $b/seccomp {id}"
+}
+
+# seccomp_cold_case BIN ROOT: rune with its compiled-filter cache emptied before every run.
+seccomp_cold_case() {
+    header "seccomp-cold/rune" "$RUNS_SINGLE" ""
+    echo "before rm -rf $2/.seccomp-cache"
+    echo "step $1 --root $2 run --bundle $WORK/bundles/seccomp {id}"
+}
+
+# enclave_case NAME BUNDLE EXPECT: an enclave `run` through rune (probed by run.sh before it is added).
+enclave_case() {
+    header "$1/rune" "$RUNS_SINGLE" ""
+    echo "expect $3"
+    echo "step $RUNE --root $WORK/root-enclave run --bundle $2 {id}"
+}
+
+# calibration_cases NS: the runner's own floor, and what the mount-namespace hop used for crun costs.
+calibration_cases() {
+    header "calib-true/none" "$RUNS_SINGLE" ""
+    echo "step /bin/true"
+    if [ -n "$1" ]; then
+        header "calib-true-ns/none" "$RUNS_SINGLE" "$1"
+        echo "step /bin/true"
+    fi
+}
