@@ -6,6 +6,9 @@ enum CpusetTree {
     static func create(_ dir: String) throws(CgroupError) {
         if FileSystem.isDirectory(dir), isFilled(dir) { return }
         let parent = CgroupLayout.parentDirectory(dir)
+        // A missing parent is made (and filled) first; only a parent that exists without cpuset files
+        // means we walked out of the hierarchy.
+        if !FileSystem.isDirectory(parent), parent != "/" { try create(parent) }
         guard CgroupFiles.exists(parent + "/cpuset.cpus") else {
             // The hierarchy root is reached without finding a filled cpuset: only plain mkdir is left.
             try CgroupFiles.makeDirectory(dir)

@@ -31,27 +31,27 @@ struct CgroupMount {
             try mountCall(nil, procFdPath(again), nil, UInt(MS_REMOUNT) | UInt(MS_BIND) | flags | UInt(MS_NOSUID) | UInt(MS_NOEXEC) | UInt(MS_NODEV),
                           nil, context: dest)
         }
+        // runc leaves the tmpfs itself writable; only the hierarchy binds carry the mount's flags.
         try comountLinks(m.destination)
-        if flags & UInt(MS_RDONLY) != 0 {
-            let again = try root.open(m.destination)
-            defer { close(again) }
-            try mountCall(nil, procFdPath(again), nil, UInt(MS_REMOUNT) | UInt(MS_RDONLY) | UInt(MS_NOSUID) | UInt(MS_NOEXEC) | UInt(MS_NODEV),
-                          "mode=755", context: m.destination)
-        }
     }
 
     private var isUnifiedHost: Bool { FileSystem.exists("/sys/fs/cgroup/cgroup.controllers") }
 
-    /// Host v1 hierarchies by their directory name under /sys/fs/cgroup (e.g. "cpu,cpuacct", "memory", "systemd").
+    /// Host v1 hierarchies (name under /sys/fs/cgroup, path) in mountinfo order, as runc mounts them.
     private func hierarchies() -> [(String, String)] {
-        let names = ((try? FileSystem.listDirectory("/sys/fs/cgroup")) ?? []).sorted()
-        return names.compactMap { name in
-            let path = "/sys/fs/cgroup/" + name
-            var st = stat()
-            // runc binds only the v1 hierarchies, not the hybrid host's cgroup2 "unified" tree.
-            guard name != "unified", lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { return nil }
-            return (name, path)
+        guard let info = try? FileSystem.readString("/proc/self/mountinfo") else { return [] }
+        var out: [(String, String)] = []
+        for line in info.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard let dash = fields.firstIndex(of: "-"), dash + 1 < fields.count, fields[dash + 1] == "cgroup", fields.count > 4 else {
+                continue
+            }
+            let point = String(fields[4])
+            guard point.hasPrefix("/sys/fs/cgroup/") else { continue }
+            let name = String(point.dropFirst("/sys/fs/cgroup/".count))
+            if !out.contains(where: { $0.0 == name }) { out.append((name, point)) }
         }
+        return out
     }
 
     /// Symlinks such as cpu -> cpu,cpuacct for co-mounted controllers.

@@ -57,8 +57,11 @@ public enum ContainerInit {
         if let enclaveMain = enclaveMain, config.enclave != nil { enclaveMain(config, channel, program) }
         try program.prepareBeforeStart()
         try channel.send(.ready)
-        try waitForStart(fifoFd: config.fifoFd)
-        try program.finishAndExec(startHooks: config.spec.hooks?.startContainer, config: config)
+        try waitForStart(fifoFd: config.fifoFd) {
+            // startContainer hooks run before `rune start` is released, so they always precede poststart.
+            try program.runStartHooks(config.spec.hooks?.startContainer, config: config)
+        }
+        try program.finishAndExec(config: config)
     }
 
     static func initExec(_ config: InitConfig, _ channel: InitChannel) throws {
@@ -70,15 +73,16 @@ public enum ContainerInit {
         let program = try ExecProgram(config)
         try program.prepareBeforeStart()
         try channel.send(.ready)
-        try program.finishAndExec(startHooks: nil, config: config)
+        try program.finishAndExec(config: config)
     }
 
     /// Blocks until `rune start` opens the exec fifo for reading, then tells it we are going.
-    public static func waitForStart(fifoFd: Int32?) throws {
+    public static func waitForStart(fifoFd: Int32?, beforeRelease: () throws -> Void = {}) throws {
         guard let fifoFd else { return }
         let path = procFdPath(fifoFd)
         let fd = try Syscall.check("open", "exec fifo") { open(path, O_WRONLY | O_CLOEXEC) }
         close(fifoFd)
+        try beforeRelease()
         try FileSystem.writeAll(fd: fd, [0x30], context: "exec fifo")
         close(fd)
     }

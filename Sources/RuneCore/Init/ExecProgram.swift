@@ -73,12 +73,14 @@ public struct ExecProgram {
     }
 
     /// After the start signal: late seccomp (with no_new_privs it can be loaded unprivileged, last), hooks, exec.
-    func finishAndExec(startHooks: [Hook]?, config: InitConfig) throws -> Never {
-        if let startHooks, !startHooks.isEmpty {
-            try HookRunner.run(startHooks, kind: "startContainer",
-                               state: HookState(ociVersion: config.spec.ociVersion, id: config.id, status: "running",
-                                                pid: config.hostPid, bundle: config.bundle, annotations: config.spec.annotations))
-        }
+    func runStartHooks(_ startHooks: [Hook]?, config: InitConfig) throws {
+        guard let startHooks, !startHooks.isEmpty else { return }
+        try HookRunner.run(startHooks, kind: "startContainer",
+                           state: HookState(ociVersion: config.spec.ociVersion, id: config.id, status: "running",
+                                            pid: config.hostPid, bundle: config.bundle, annotations: config.spec.annotations))
+    }
+
+    func finishAndExec(config: InitConfig) throws -> Never {
         if process.noNewPrivileges == true { try SeccompLoader.load(config) }
         let argv = (process.args ?? []).map { strdup($0) } + [nil]
         let envp = environment.map { strdup($0) } + [nil]
