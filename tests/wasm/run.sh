@@ -41,7 +41,7 @@ mkdir -p "$ROOT/app" "$ROOT/data" "$ROOT/meet"
 WASI_CC=(/opt/swift/usr/bin/clang --target=wasm32-wasi --sysroot=/usr -O2)
 WASI_LIBS=(-nodefaultlibs -lc /usr/lib/llvm-14/lib/clang/14.0.6/lib/wasi/libclang_rt.builtins-wasm32.a -Wl,--strip-all)
 for wat in hello spin; do wat2wasm "$HERE/guests/$wat.wat" -o "$ROOT/app/$wat.wasm" || die "wat2wasm $wat"; done
-for c in args files enclave rendezvous; do
+for c in args files enclave rendezvous sleeper; do
     "${WASI_CC[@]}" "$HERE/guests/$c.c" -o "$ROOT/app/$c.wasm" "${WASI_LIBS[@]}" || die "clang $c"
 done
 "${WASI_CC[@]}" -DVARIANT=2 "$HERE/guests/enclave.c" -o "$ROOT/app/enclave2.wasm" "${WASI_LIBS[@]}" || die "clang enclave2"

@@ -32,6 +32,7 @@ enum Runner {
         return try wasi.runAndClose { wasi in
             var imports = Imports()
             wasi.link(to: &imports, store: store)
+            InterruptibleSleep(process: process).link(to: &imports, store: store, wasi: wasi)
             EnclaveHostModule(enclave: enclave).link(to: &imports, store: store)
             return try execute(module, store: store, imports: imports, wasi: wasi, process: process)
         }
@@ -46,6 +47,8 @@ enum Runner {
         }
         do {
             let code = try wasi.start(instance)
+            // A kill that raced with the guest's own exit still wins, as a signal delivered before exit would.
+            if let signal = process.pendingSignal { return 128 + signal }
             return Int32(code & 0xff)
         } catch {
             // A kill shows up as an out-of-fuel trap; report it as the signal death it stands for.
