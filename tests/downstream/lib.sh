@@ -1,0 +1,105 @@
+# Shared helpers for tests/downstream/run.sh: result counting, checks, bounded waiting, leak probes.
+# Sourced, not run. Expects $T (this run's private temp dir) to be set.
+
+PASSED=0
+FAILED=0
+FAILED_NAMES=()
+
+pass() { PASSED=$((PASSED + 1)); echo "ok   - $1"; }
+fail() { FAILED=$((FAILED + 1)); FAILED_NAMES+=("$1"); echo "FAIL - $1${2:+: $2}"; }
+
+one_line() { tr '\r\n' '  ' | tail -c "${1:-400}"; }
+
+# expect_eq NAME WANT GOT
+expect_eq() {
+    if [ "$2" == "$3" ]; then pass "$1"; else fail "$1" "want [$2] got [$(printf '%s' "$3" | one_line)]"; fi
+}
+
+# expect_contains NAME NEEDLE HAYSTACK
+expect_contains() {
+    if [[ "$3" == *"$2"* ]]; then pass "$1"; else fail "$1" "[$2] not in [$(printf '%s' "$3" | one_line)]"; fi
+}
+
+# expect_empty NAME WHAT: passes when WHAT (a list of leftovers) is empty.
+expect_empty() {
+    if [ -z "$2" ]; then pass "$1"; else fail "$1" "left behind: $(printf '%s' "$2" | one_line)"; fi
+}
+
+# check NAME CMD...: passes when CMD exits 0; shows the tail of its output when not.
+check() {
+    local name=$1; shift
+    if "$@" >"$T/check.out" 2>&1; then pass "$name"; else fail "$name" "exit $?: $(one_line <"$T/check.out")"; fi
+}
+
+# capture CMD...: runs CMD with a hang guard; sets OUT (stdout+stderr, CR removed) and RC.
+# The guard only stops a hung runtime from hanging CI; no test asserts on elapsed time.
+capture() {
+    timeout --kill-after=10 "${GUARD_SECONDS:-120}" "$@" >"$T/capture.out" 2>&1 </dev/null
+    RC=$?
+    OUT=$(tr -d '\r' <"$T/capture.out")
+}
+
+# capture_stdin DATA CMD...: as capture, with DATA on the command's stdin.
+capture_stdin() {
+    printf '%s' "$1" >"$T/capture.in"
+    shift
+    timeout --kill-after=10 "${GUARD_SECONDS:-120}" "$@" >"$T/capture.out" 2>&1 <"$T/capture.in"
+    RC=$?
+    OUT=$(tr -d '\r' <"$T/capture.out")
+}
+
+# capture_tty CMD...: as capture, but CMD runs on a fresh pseudo-terminal made by script(1),
+# which passes on CMD's exit code (-e).
+capture_tty() {
+    local quoted
+    quoted=$(printf '%q ' "$@")
+    timeout --kill-after=10 "${GUARD_SECONDS:-120}" script -qec "$quoted" /dev/null >"$T/capture.out" 2>&1 </dev/null
+    RC=$?
+    OUT=$(tr -d '\r' <"$T/capture.out")
+}
+
+# wait_until CMD...: polls (bounded by a count, not asserted on time) until CMD succeeds.
+wait_until() {
+    local i
+    for i in $(seq 1 300); do
+        if "$@" >/dev/null 2>&1; then return 0; fi
+        sleep 0.1
+    done
+    return 1
+}
+
+# Mount points at or below a directory.
+mounts_under() { awk -v p="$1" 'index($2, p) == 1 { print $2 }' /proc/self/mounts; }
+
+# Cgroup directories (any hierarchy) whose last component is NAME, below the relative path PARENT.
+cgroups_named() {
+    local parent=$1 name=$2 d
+    for d in /sys/fs/cgroup/*/"$parent"; do
+        [ -d "$d" ] && find "$d" -type d -name "$name" 2>/dev/null
+    done
+}
+
+# Removes every cgroup directory under the relative path PARENT, deepest first.
+remove_cgroup_tree() {
+    local d
+    for d in /sys/fs/cgroup/*/"$1"; do
+        [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null
+    done
+    return 0
+}
+
+# Processes whose command line contains TEXT (the caller's own shell excluded).
+procs_matching() { pgrep -f -- "$1" | grep -vx "$$" || true; }
+
+# Kills, by pid, every process whose command line contains TEXT.
+kill_matching() {
+    local p
+    for p in $(procs_matching "$1"); do kill -9 "$p" 2>/dev/null; done
+    return 0
+}
+
+unmount_under() {
+    local m
+    for m in $(mounts_under "$1" | sort -r); do umount -l "$m" 2>/dev/null; done
+    return 0
+}

@@ -1,0 +1,86 @@
+#!/bin/bash
+# Downstream tests: podman and containerd (ctr, runc v2 shim) running real containers with a runtime.
+#
+# Usage: tests/downstream/run.sh [RUNTIME...]     (as root)
+#   RUNTIME: path or name of an OCI runtime binary; default $RUNE, else .build-static/release/rune.
+#   Several runtimes run one after another against the same private podman store and containerd,
+#   e.g. `run.sh .build-static/release/rune runc` also shows the harness passing with runc.
+# Only podman only / containerd only: DOWNSTREAM_SUITES="podman" (or "containerd"; default both).
+# No network, no registry: the busybox-static image is built at test time. Ends with "N passed, N failed".
+set -u
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+
+resolve_runtime() {
+    local path
+    path=$(command -v -- "$1" 2>/dev/null) || { echo "runtime not found: $1" >&2; return 1; }
+    [[ "$path" == /* ]] || path=$(cd "$(dirname "$path")" && pwd)/$(basename "$path")
+    echo "$path"
+}
+
+main() {
+    [ "$(id -u)" == 0 ] || { echo "run.sh: must run as root" >&2; exit 2; }
+    local args=("$@")
+    [ ${#args[@]} -gt 0 ] || args=("${RUNE:-$REPO/.build-static/release/rune}")
+    RUNTIMES=()
+    local r
+    for r in "${args[@]}"; do RUNTIMES+=("$(resolve_runtime "$r")") || exit 2; done
+
+    T=$(mktemp -d /tmp/rune-downstream.XXXXXX)
+    # A number no other process uses as `sleep` argument: finds this run's container processes.
+    MARK=7$$
+    source "$HERE/lib.sh"
+    source "$HERE/podman.sh"
+    source "$HERE/containerd.sh"
+    trap on_exit EXIT
+    trap 'exit 130' INT TERM
+
+    python3 "$HERE/make-image.py" "$T/rootfs.tar" "$T/oci.tar" "$PODMAN_IMAGE" || { echo "image build failed"; exit 1; }
+    local suites=${DOWNSTREAM_SUITES:-podman containerd} suite i
+    for suite in $suites; do
+        if ! "${suite}_setup"; then fail "$suite: setup"; continue; fi
+        for i in "${!RUNTIMES[@]}"; do
+            RUNTIME=${RUNTIMES[$i]}
+            LABEL=$(runtime_label "$i")
+            echo "# $suite with $RUNTIME"
+            "${suite}_suite"
+        done
+    done
+    exit 0
+}
+
+# The runtime's file name, with its position added when two runtimes share one.
+runtime_label() {
+    local name j
+    name=$(basename "${RUNTIMES[$1]}")
+    for j in "${!RUNTIMES[@]}"; do
+        if [ "$j" != "$1" ] && [ "$(basename "${RUNTIMES[$j]}")" == "$name" ]; then name=$name$1; break; fi
+    done
+    echo "$name"
+}
+
+report() {
+    if [ "$FAILED" -gt 0 ]; then
+        echo "# failed:"
+        printf '#   %s\n' "${FAILED_NAMES[@]}"
+    fi
+    echo "$PASSED passed, $FAILED failed"
+    [ "$FAILED" == 0 ]
+}
+
+# Cleans up everything this run started, even after a failure or an interrupt, then reports;
+# the summary stays the last line.
+on_exit() {
+    local rc=$?
+    set +e
+    trap - EXIT
+    podman_cleanup
+    containerd_cleanup
+    unmount_under "$T/"
+    if [ -z "$(mounts_under "$T/")" ]; then rm -rf --one-file-system "$T"; else echo "# kept $T: mounts remain"; fi
+    [ "$rc" == 0 ] || fail "run.sh aborted (exit $rc)"
+    report
+}
+
+main "$@"
