@@ -2,12 +2,17 @@
 """Drives containerd's CRI plugin as a kubelet would, per runtime handler, and checks what the node
 shows. Started by tests/cri/run.sh, which owns containerd, the images and the cleanup.
 
-Scenarios: `plain` (a pod with two long-running containers and one that crashes) for each handler, and
-`enclave` (a pod whose annotations carry enclave settings, with a Wasm workload signed by the shim's
-carrier) for the rune handler.
+Scenarios: `plain` (a pod with two long-running containers and one that crashes) for each handler;
+`enclave` (a Wasm workload signed by the shim's carrier, beside an ordinary sidecar) and `annotated` (a pod
+whose annotations carry enclave settings: its sandbox must stay an ordinary container) for rune.
 """
 import argparse
 import sys
+
+import grpc
+from cri_api.v1 import api_pb2 as api
+
+from cri_client import Cri
 
 from steps import (Env, Pod, check_state, exec_sync, first_output, force_remove, one_shim_per_pod, remove_pod,
                    run_pod, start_container, stop_and_remove)
@@ -55,41 +60,78 @@ def sandbox_is_not_an_enclave(env, pod):
 
 
 def carrier_refusal(env, pod):
-    """A bad carrier name fails CreateContainer with the shim's one message, and the pod stays ready."""
-    from cri_client import Cri
+    """A bad carrier name fails the shim's Create, which CRI runs at StartContainer (CreateContainer only
+    records metadata): StartContainer fails with the shim's one message, the container reports it, and
+    the pod stays ready."""
     r = env.report
     config = Cri.container_config("bogus", env.args.wasm_image, ["/app/app.wasm"], {"RUNE_CARRIER": "bogus"})
+    ok, cid = r.step("%s/bogus: CreateContainer" % pod.name, env.cri.create_container, pod.id, config, pod.config)
+    if not ok:
+        return
     try:
-        env.cri.create_container(pod.id, config, pod.config)
-        r.fail("%s: CreateContainer with RUNE_CARRIER=bogus is refused" % pod.name, "it was accepted")
-    except Exception as e:
-        details = getattr(e, "details", lambda: str(e))()
-        r.check("%s: CreateContainer with RUNE_CARRIER=bogus is refused, naming the variable" % pod.name,
-                "RUNE_CARRIER=bogus" in details, details)
-    r.equal("%s: the refused container left no container behind" % pod.name, [], env.cri.container_ids(pod.id))
+        env.cri.start_container(cid)
+        r.fail("%s/bogus: StartContainer with RUNE_CARRIER=bogus is refused" % pod.name, "it was accepted")
+    except grpc.RpcError as e:
+        r.check("%s/bogus: StartContainer with RUNE_CARRIER=bogus is refused, naming the variable" % pod.name,
+                "unknown RUNE_CARRIER=bogus" in e.details(), e.details())
+    status = env.cri.container_status(cid)
+    r.check("%s/bogus: ContainerStatus carries the carrier's message" % pod.name,
+            api.ContainerState.Name(status.state) == "CONTAINER_EXITED" and "RUNE_CARRIER=bogus" in status.message,
+            "state %s reason %r message %r" % (api.ContainerState.Name(status.state), status.reason, status.message))
+    r.step("%s/bogus: RemoveContainer" % pod.name, env.cri.remove_container, cid)
+    r.equal("%s: PodSandboxStatus is still READY" % pod.name, "SANDBOX_READY", api.PodSandboxState.Name(env.cri.pod_status(pod.id).state))
 
 
-def enclave(env, handler="rune"):
-    """A pod whose annotations ask for an enclave: only the carrier-signed Wasm workload becomes one."""
+def sandbox_annotations(env, handler="rune"):
+    """A pod whose annotations ask for an enclave (containerd copies them into the sandbox spec too):
+    the sandbox must start as an ordinary container."""
     annotations = {"enclave.type": "sim", "enclave.runtime.path": env.args.pal, "enclave.runtime.args": "module=/app/app.wasm"}
-    pod = Pod(env, handler + "-enclave", handler, annotations)
-    ok, t0 = run_pod(env, pod)
+    pod = Pod(env, handler + "-annotated", handler, annotations)
+    ok, _ = run_pod(env, pod)
     if not ok:
         return
     try:
         sandbox_is_not_an_enclave(env, pod)
-        carrier_refusal(env, pod)
+        remove_pod(env, pod)
+    finally:
+        force_remove(env, pod)
+
+
+def enclave(env, handler="rune"):
+    """A pod with a Wasm workload that the shim's carrier signs at CreateContainer and rune runs as an enclave."""
+    pod = Pod(env, handler + "-enclave", handler)
+    ok, t0 = run_pod(env, pod)
+    if not ok:
+        return
+    try:
         carrier_env = {"RUNE_CARRIER": "wasm", "RUNE_CARRIER_MODULE": "/app/app.wasm"}
         if start_container(env, pod, "wasm", env.args.wasm_image, ["/app/app.wasm"], carrier_env):
             first_output(env, pod, "wasm", "hello from the enclave", t0,
                          "%s enclave container (carrier-signed Wasm): RunPodSandbox -> first output" % handler)
             check_state(env, pod, "wasm", "CONTAINER_RUNNING")
             enclave_facts(env, pod)
+        if start_container(env, pod, "sidecar", env.args.busybox_image, ["/bin/sh", "-c", LONG_RUNNING % "sidecar-output"]):
+            first_output(env, pod, "sidecar", "sidecar-output", t0, "%s ordinary sidecar of the enclave: RunPodSandbox -> first output" % handler)
+            exec_sync(env, pod, "sidecar")
             one_shim_per_pod(env, pod)
-        stop_and_remove(env, pod, ["wasm"])
+        exec_in_enclave(env, pod)
+        carrier_refusal(env, pod)
+        stop_and_remove(env, pod, ["wasm", "sidecar"])
         remove_pod(env, pod)
     finally:
         force_remove(env, pod)
+
+
+def exec_in_enclave(env, pod):
+    """ExecSync into the enclave container: rune runs a second process of the module inside the enclave."""
+    r = env.report
+    cid = pod.containers.get("wasm")
+    if cid is None:
+        return r.fail("%s/wasm: ExecSync into the enclave" % pod.name, "container was not created")
+    ok, reply = r.step("%s/wasm: ExecSync into the enclave" % pod.name, env.cri.exec_sync, cid, ["/app/app.wasm", "probe"])
+    if ok:
+        r.equal("%s/wasm: ExecSync stdout from the enclave" % pod.name, b"exec in the enclave\n", reply.stdout)
+        r.equal("%s/wasm: ExecSync exit code from the enclave" % pod.name, 3, reply.exit_code)
 
 
 def enclave_facts(env, pod):
@@ -115,7 +157,7 @@ def main():
     p.add_argument("--busybox-image", required=True)
     p.add_argument("--wasm-image", default="")
     p.add_argument("--pal", default="", help="libpal-wasm.so, named by the enclave pod's annotations")
-    p.add_argument("--scenario", action="append", required=True, help="plain:HANDLER or enclave:HANDLER")
+    p.add_argument("--scenario", action="append", required=True, help="plain:HANDLER, enclave:HANDLER or annotated:HANDLER")
     p.add_argument("--results", required=True, help="file for 'PASSED FAILED' and timing lines")
     args = p.parse_args()
     env = Env(args)
@@ -129,7 +171,7 @@ def main():
     for scenario in args.scenario:
         kind, handler = scenario.split(":", 1)
         print("# scenario %s, handler %s" % (kind, handler), flush=True)
-        {"plain": plain, "enclave": enclave}[kind](env, handler)
+        {"plain": plain, "enclave": enclave, "annotated": sandbox_annotations}[kind](env, handler)
     env.cri.close()
     r.write(args.results)
     return 0 if r.failed == 0 else 1

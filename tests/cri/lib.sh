@@ -77,6 +77,11 @@ our_shims() {
 cleanup() {
     set +e
     [ -n "${T:-}" ] && [ -d "$T" ] || return 0
+    # CRI_SAVE_LOGS=DIR keeps containerd's log and the rune logs of this run for a post-mortem.
+    if [ -n "${CRI_SAVE_LOGS:-}" ]; then
+        mkdir -p "$CRI_SAVE_LOGS" && cp "$T/containerd.log" "$CRI_SAVE_LOGS/" 2>/dev/null
+        find "$T/state" -name log.json -exec sh -c 'cp "$1" "$2/$(basename "$(dirname "$1")").log.json"' _ {} "$CRI_SAVE_LOGS" \; 2>/dev/null
+    fi
     local p m c d id root
     for p in $(ctr_k8s task ls -q 2>/dev/null); do ctr_k8s task kill -s KILL "$p" >/dev/null 2>&1; done
     stop_containerd

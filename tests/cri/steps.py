@@ -22,6 +22,7 @@ class Pod:
         self.cgroup_parent = "%s/%s" % (env.args.cgroup_base, name)
         self.config = Cri.pod_config(name, self.log_dir, self.cgroup_parent, annotations)
         self.id = None
+        self.removed = False
         self.containers = {}  # name -> id
 
     def log(self, container):
@@ -132,14 +133,23 @@ def remove_pod(env, pod):
     r.step("%s: StopPodSandbox" % pod.name, env.cri.stop_pod, pod.id)
     status = env.cri.pod_status(pod.id)
     r.equal("%s: PodSandboxStatus is NOTREADY after stop" % pod.name, "SANDBOX_NOTREADY", api.PodSandboxState.Name(status.state))
-    r.step("%s: RemovePodSandbox" % pod.name, env.cri.remove_pod, pod.id)
+    pod.removed, _ = r.step("%s: RemovePodSandbox" % pod.name, env.cri.remove_pod, pod.id)
     r.check("%s: ListPodSandbox no longer has the pod" % pod.name, pod.id not in env.cri.pod_ids())
-    left = env.node.leftovers(pod.handler, SHIM_BINARY[pod.handler], pod.id, pod.containers.values(), pod.cgroup_parent)
+    # A shim exits right after its Shutdown reply: give the node a bounded number of looks.
+    for look in range(200):
+        left = env.node.leftovers(pod.handler, SHIM_BINARY[pod.handler], pod.id, pod.containers.values(), pod.cgroup_parent)
+        if not left:
+            break
+        if look == 0:
+            print("# %s: right after RemovePodSandbox: %s" % (pod.name, "; ".join(left)))
+        time.sleep(0.05)
     r.equal("%s: nothing left on the node (shims, mounts, cgroups, runtime state, bundles, socket)" % pod.name, [], left)
 
 
 def force_remove(env, pod):
     """After a failed scenario: what a kubelet's garbage collection would do, errors ignored."""
+    if pod.removed or pod.id is None:
+        return
     for cid in pod.containers.values():
         for call in (env.cri.stop_container, env.cri.remove_container):
             try:
