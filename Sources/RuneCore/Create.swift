@@ -143,6 +143,8 @@ struct Launch {
         }
         state.initStartTime = start
         try runtime.store.save(state)
+        // runc 1.1 runs poststart when the init has been set up, at the end of create; rune follows it.
+        try HookRunner.run(spec.hooks?.poststart, kind: "poststart", state: runtime.hookState(state, status: .created))
         return state
     }
 

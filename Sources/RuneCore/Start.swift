@@ -3,7 +3,7 @@ import OCISpec
 import RuneSystem
 
 extension Runtime {
-    /// `rune start`: releases a created container through its exec fifo, then runs poststart hooks.
+    /// `rune start`: releases a created container through its exec fifo. (Poststart hooks ran at create, as in runc 1.1.)
     public func start(id: String) throws(RuneError) {
         let (state, lock) = try store.load(id)
         defer { _ = lock }
@@ -13,7 +13,6 @@ extension Runtime {
         default: throw RuneError(.invalidState, "cannot start an already running container")
         }
         try releaseFifo(state)
-        try HookRunner.run(state.config.hooks?.poststart, kind: "poststart", state: hookState(state, status: .running))
     }
 
     func releaseFifo(_ state: ContainerState) throws(RuneError) {
