@@ -39,7 +39,7 @@ check "pal_kill SIGTERM stops a pure compute loop (128+15)" 0 "killed exit 143" 
 check "pal_kill SIGKILL stops a pure compute loop (128+9)" 0 "killed exit 137" run spin "" kill 9 /app/spin.wasm
 sign sleeper ""
 check "a short sleep completes" 0 "ready woke up" run sleeper "" run /app/sleeper.wasm short
-check "pal_kill SIGTERM stops a sleeping guest (128+15)" 0 "ready killed exit 143" run sleeper "" kill 15 /app/sleeper.wasm
+check "pal_kill SIGTERM stops a sleeping guest (128+15)" 0 "killed exit 143" run sleeper "" kill 15 /app/sleeper.wasm
 
 # ---- launch checks: tampered module, tampered config, wrong signature ------------------------------
 cp "$ROOT/app/hello.wasm" "$ROOT/app/tampered.wasm"
