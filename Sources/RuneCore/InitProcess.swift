@@ -21,9 +21,11 @@ struct InitProcess {
         } catch { throw error.rune }
         defer { close(pair[1]) }
         let channel = InitChannel(fd: pair[0])
+        let sealed = try SealedBinary.make(from: executable)
+        defer { close(sealed) }
         let stage0: pid_t
         do {
-            stage0 = try Spawner.spawn(executable: executable, argv0: "rune", arguments: ["init"],
+            stage0 = try Spawner.spawn(executable: "/proc/self/fd/\(sealed)", argv0: "rune", arguments: ["init"],
                                        environment: ["_RUNE_INITPIPE=\(pipeFd)"] + inheritedEnvironment(),
                                        fds: [(pair[1], pipeFd)] + extraFds)
         } catch {

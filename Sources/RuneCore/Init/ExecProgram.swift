@@ -70,6 +70,16 @@ public struct ExecProgram {
         do { try Syscall.check("chdir", cwd) { chdir(cwd) } } catch {
             throw RuneError(.failed, "unable to start container process: chdir to cwd (\"\(cwd)\") set in config.json failed: \(String(cString: strerror(error.errno)))")
         }
+        try Self.checkCwdInsideRoot()
+    }
+
+    /// A leaked host directory fd would let cwd point outside the container (the CVE-2024-21626 class):
+    /// the kernel then reports the cwd as unreachable, and we refuse to run.
+    static func checkCwdInsideRoot() throws(RuneError) {
+        var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buf, buf.count) != nil, buf[0] == 0x2F /* "/" */ else {
+            throw RuneError(.failed, "unable to start container process: current working directory is outside of container mount namespace root")
+        }
     }
 
     /// After the start signal: late seccomp (with no_new_privs it can be loaded unprivileged, last), hooks, exec.
