@@ -30,6 +30,7 @@ let package = Package(
         .target(name: "RuneShimCore", dependencies: ["TTRPC", "ShimProto", "CShimLinux",
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], swiftSettings: v5),
         .executableTarget(name: "containerd-shim-rune-v2", dependencies: ["RuneShimCore"], swiftSettings: v5),
+        .testTarget(name: "RuneShimCoreTests", dependencies: ["RuneShimCore", "ShimProto"], swiftSettings: v5),
         .testTarget(name: "TTRPCTests", dependencies: ["TTRPC", .product(name: "NIOPosix", package: "swift-nio")], swiftSettings: v5),
     ]
 )

@@ -2,12 +2,20 @@
 # so these check what the shim does at Create: signing, pass-through, refusals, and cleanup after them.
 
 carrier_images() {
+    local tool=$1
     wat2wasm "$HERE/fixtures/hello.wat" -o "$T/app.wasm" || return 1
+    # Tampered: one byte of the data changed after signing (client signing, off-line).
+    sed 's/hello from wasm/jello from wasm/' "$HERE/fixtures/hello.wat" >"$T/tampered.wat"
+    wat2wasm "$T/tampered.wat" -o "$T/tampered.wasm" || return 1
+    "$tool" sign --key "$T/signer.key" --module "$T/app.wasm" --out "$T/offline.sig" >/dev/null || return 1
+    python3 "$HERE/make-image.py" "$T/wasm-tampered.tar" localhost/wasm-tampered:1 \
+        --add "$T/tampered.wasm:/app/app.wasm" --add "$T/offline.sig:/app/app.wasm.sig" || return 1
     python3 "$HERE/make-image.py" "$T/wasm.tar" localhost/wasm:1 --add "$T/app.wasm:/app/app.wasm" || return 1
     printf 'client-signed' >"$T/app.wasm.sig"
     python3 "$HERE/make-image.py" "$T/wasm-signed.tar" localhost/wasm-signed:1 \
         --add "$T/app.wasm:/app/app.wasm" --add "$T/app.wasm.sig:/app/app.wasm.sig" || return 1
-    $CTR images import "$T/wasm.tar" >/dev/null && $CTR images import "$T/wasm-signed.tar" >/dev/null
+    $CTR images import "$T/wasm.tar" >/dev/null && $CTR images import "$T/wasm-signed.tar" >/dev/null &&
+        $CTR images import "$T/wasm-tampered.tar" >/dev/null
 }
 
 enclave_tool() {
@@ -40,19 +48,23 @@ carrier_stop() {
 }
 
 carrier_paths() {
-    local out tool spec
-    check "carrier: test images" carrier_images
-    printf '[carrier]\npal_path = "/opt/rune/lib/libpal-wasm.so"\n' >"$T/nokey.toml"
+    local out tool spec pal=${RUNE_PAL_PATH:-/opt/rune/lib/libpal-wasm.so}
+    tool=$(enclave_tool)
+    check "carrier: rune-enclave available" test -x "$tool"
+    [ -x "$tool" ] || return
+    "$tool" keygen --out "$T/signer.key" >/dev/null
+    check "carrier: test images" carrier_images "$tool"
+    printf '[carrier]\npal_path = "%s"\n' "$pal" >"$T/nokey.toml"
     out=$(carrier_run c1 localhost/wasm:1 "$T/nokey.toml")
     expect_contains "carrier: unsigned and no key is a create error" "no [carrier] signing_key" "$out"
     carrier_refused c1
 
-    printf '[carrier]\nrequire_signature = true\nsigning_key = "%s/missing.key"\n' "$T" >"$T/require.toml"
+    printf '[carrier]\nrequire_signature = true\nsigning_key = "%s/missing.key"\npal_path = "%s"\n' "$T" "$pal" >"$T/require.toml"
     out=$(carrier_run c2 localhost/wasm:1 "$T/require.toml")
     expect_contains "carrier: require_signature refuses an unsigned workload" "require_signature = true" "$out"
     carrier_refused c2
 
-    printf '[carrier]\nsigning_key = "%s/missing.key"\n' "$T" >"$T/missing.toml"
+    printf '[carrier]\nsigning_key = "%s/missing.key"\npal_path = "%s"\n' "$T" "$pal" >"$T/missing.toml"
     out=$(carrier_run c3 localhost/wasm:1 "$T/missing.toml")
     expect_contains "carrier: a missing key file is a create error" "missing.key ([carrier] signing_key" "$out"
     carrier_refused c3
@@ -71,16 +83,23 @@ carrier_paths() {
     expect_eq "carrier: RUNE_CARRIER* are not in the workload env" 0 "$out"
     carrier_stop c5
 
-    tool=$(enclave_tool)
-    check "carrier: rune-enclave available" test -x "$tool"
-    [ -x "$tool" ] || return
-    "$tool" keygen --out "$T/signer.key" >/dev/null
-    printf '[carrier]\nenclave_tool = "%s"\nsigning_key = "%s/signer.key"\n' "$tool" "$T" >"$T/sign.toml"
+    printf '[carrier]\nenclave_tool = "%s"\nsigning_key = "%s/signer.key"\npal_path = "%s"\n' "$tool" "$T" "$pal" >"$T/sign.toml"
     check "carrier: create signs the workload" carrier_run c6 localhost/wasm:1 "$T/sign.toml" RUNE_CARRIER_ARGS=debug
     out=$(timeout 30 $CTR task exec --exec-id s c6 /bin/sh -c 'test -s /app/app.wasm.sig && echo signed' 2>&1)
     expect_eq "carrier: signature written next to the module" signed "$out"
     spec=$(cat "$(bundle_of c6)/config.json" 2>/dev/null)
     expect_contains "carrier: extra args appended" '"enclave.runtime.args":"module=/app/app.wasm,sig=/app/app.wasm.sig,debug"' "$spec"
-    expect_contains "carrier: PAL path default" '"enclave.runtime.path":"' "$spec"
+    expect_contains "carrier: PAL path from the config" "\"enclave.runtime.path\":\"$pal\"" "$spec"
     carrier_stop c6
+    [ -n "${RUNE_PAL_PATH:-}" ] && carrier_enclave_runs
+}
+
+# Only with rune as the runtime and a built Wasm PAL (RUNE_PAL_PATH): the enclave really runs.
+carrier_enclave_runs() {
+    local out envs=(--env RUNE_CARRIER=wasm --env RUNE_CARRIER_MODULE=/app/app.wasm)
+    out=$(timeout 120 $CTR run --rm $R --runtime-config-path "$T/sign.toml" "${envs[@]}" localhost/wasm:1 c7 /app/app.wasm 2>&1)
+    expect_contains "enclave: the module signed at create runs" "hello from wasm" "$out"
+    out=$(timeout 120 $CTR run --rm $R --runtime-config-path "$T/sign.toml" "${envs[@]}" localhost/wasm-tampered:1 c8 /app/app.wasm 2>&1)
+    expect_contains "enclave: a tampered module is refused at create" "failed to create shim task" "$out"
+    carrier_refused c8
 }

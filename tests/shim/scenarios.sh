@@ -176,7 +176,7 @@ oom_event() {
 
 leftovers() {
     local id left=""
-    for id in t1 t2 t3 t3b t4 t5 t6 t7 podA t8 t9 t10 c1 c2 c3 c4 c5 c6; do
+    for id in t1 t2 t3 t3b t4 t5 t6 t7 podA t8 t9 t10 c1 c2 c3 c4 c5 c6 c7 c8; do
         [ -e "$(socket_of "$id")" ] && left="$left $id"
     done
     expect_eq "no shim socket of this run left in /run/containerd/s" "" "$left"
