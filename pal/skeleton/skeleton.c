@@ -34,7 +34,7 @@ static int init_common(const pal_attr_v1_t *attr, int fd, unsigned long long add
     return 0;
 }
 
-#if PAL_IMPLEMENTS_VERSION == 3
+#if PAL_IMPLEMENTS_VERSION >= 3
 int pal_init(pal_attr_v3_t *attr)
 {
     return attr ? init_common(&attr->attr_v1, attr->fd, (unsigned long long)attr->addr) : -EINVAL;

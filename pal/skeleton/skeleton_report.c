@@ -7,7 +7,7 @@
 
 #include "skeleton_internal.h"
 
-#if PAL_IMPLEMENTS_VERSION == 3
+#if PAL_IMPLEMENTS_VERSION >= 3
 
 #define FAKE_MARKER "SKELETON-FAKE-REPORT"
 
