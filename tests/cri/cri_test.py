@@ -4,7 +4,9 @@ shows. Started by tests/cri/run.sh, which owns containerd, the images and the cl
 
 Scenarios: `plain` (a pod with two long-running containers and one that crashes) for each handler;
 `enclave` (a Wasm workload signed by the shim's carrier, beside an ordinary sidecar) and `annotated` (a pod
-whose annotations carry enclave settings: its sandbox must stay an ordinary container) for rune.
+whose annotations carry enclave settings: its sandbox must stay an ordinary container) and `enclave-exec`
+(ExecSync into the enclave) for rune; `timing` (the same one-container pods under runc, rune and as an
+enclave, interleaved, for the RunPodSandbox -> first output figures).
 """
 import argparse
 import sys
@@ -12,10 +14,10 @@ import sys
 import grpc
 from cri_api.v1 import api_pb2 as api
 
-from cri_client import Cri
-
+from cri_client import Cri, wait_log
 from steps import (Env, Pod, check_state, exec_sync, first_output, force_remove, one_shim_per_pod, remove_pod,
                    run_pod, start_container, stop_and_remove)
+from timing import timing
 
 LONG_RUNNING = "echo %s; trap 'exit 0' TERM; while :; do sleep 1; done"
 
@@ -114,7 +116,6 @@ def enclave(env, handler="rune"):
             first_output(env, pod, "sidecar", "sidecar-output", t0, "%s ordinary sidecar of the enclave: RunPodSandbox -> first output" % handler)
             exec_sync(env, pod, "sidecar")
             one_shim_per_pod(env, pod)
-        exec_in_enclave(env, pod)
         carrier_refusal(env, pod)
         stop_and_remove(env, pod, ["wasm", "sidecar"])
         remove_pod(env, pod)
@@ -122,16 +123,27 @@ def enclave(env, handler="rune"):
         force_remove(env, pod)
 
 
-def exec_in_enclave(env, pod):
-    """ExecSync into the enclave container: rune runs a second process of the module inside the enclave."""
+def enclave_exec(env, handler="rune"):
+    """ExecSync into an enclave container (kubectl exec, exec probes): rune runs a second process of the
+    module inside the enclave; it prints a line and exits 3. Then the pod must still stop and go away."""
     r = env.report
-    cid = pod.containers.get("wasm")
-    if cid is None:
-        return r.fail("%s/wasm: ExecSync into the enclave" % pod.name, "container was not created")
-    ok, reply = r.step("%s/wasm: ExecSync into the enclave" % pod.name, env.cri.exec_sync, cid, ["/app/app.wasm", "probe"])
-    if ok:
-        r.equal("%s/wasm: ExecSync stdout from the enclave" % pod.name, b"exec in the enclave\n", reply.stdout)
-        r.equal("%s/wasm: ExecSync exit code from the enclave" % pod.name, 3, reply.exit_code)
+    pod = Pod(env, handler + "-enclave-exec", handler)
+    ok, _ = run_pod(env, pod)
+    if not ok:
+        return
+    try:
+        carrier_env = {"RUNE_CARRIER": "wasm", "RUNE_CARRIER_MODULE": "/app/app.wasm"}
+        cid = start_container(env, pod, "wasm", env.args.wasm_image, ["/app/app.wasm"], carrier_env)
+        if cid and wait_log(pod.log("wasm"), "hello from the enclave"):
+            ok, reply = r.step("%s/wasm: ExecSync into the enclave" % pod.name, env.cri.exec_sync, cid, ["/app/app.wasm", "probe"])
+            if ok:
+                r.equal("%s/wasm: ExecSync stdout from the enclave" % pod.name, b"exec in the enclave\n", reply.stdout)
+                r.equal("%s/wasm: ExecSync exit code from the enclave" % pod.name, 3, reply.exit_code)
+            check_state(env, pod, "wasm", "CONTAINER_RUNNING")
+        stop_and_remove(env, pod, ["wasm"])
+        remove_pod(env, pod)
+    finally:
+        force_remove(env, pod)
 
 
 def enclave_facts(env, pod):
@@ -157,7 +169,7 @@ def main():
     p.add_argument("--busybox-image", required=True)
     p.add_argument("--wasm-image", default="")
     p.add_argument("--pal", default="", help="libpal-wasm.so, named by the enclave pod's annotations")
-    p.add_argument("--scenario", action="append", required=True, help="plain:HANDLER, enclave:HANDLER or annotated:HANDLER")
+    p.add_argument("--scenario", action="append", required=True, help="KIND:HANDLER, KIND one of plain, enclave, enclave-exec, annotated, timing")
     p.add_argument("--results", required=True, help="file for 'PASSED FAILED' and timing lines")
     args = p.parse_args()
     env = Env(args)
@@ -171,7 +183,9 @@ def main():
     for scenario in args.scenario:
         kind, handler = scenario.split(":", 1)
         print("# scenario %s, handler %s" % (kind, handler), flush=True)
-        {"plain": plain, "enclave": enclave, "annotated": sandbox_annotations}[kind](env, handler)
+        scenarios = {"plain": plain, "enclave": enclave, "enclave-exec": enclave_exec, "annotated": sandbox_annotations,
+                     "timing": timing}
+        scenarios[kind](env, handler)
     env.cri.close()
     r.write(args.results)
     return 0 if r.failed == 0 else 1

@@ -44,8 +44,10 @@ class Report:
         self.ok(name)
         return True, result
 
-    def timing(self, label, seconds):
-        self.timings.append((label, seconds))
+    def timing(self, label, seconds, summary=False):
+        """Prints a figure; `summary` ones are also listed at the end by run.sh."""
+        if summary:
+            self.timings.append((label, seconds))
         print("# timing: %s: %.3f s" % (label, seconds), flush=True)
 
     def write(self, path):

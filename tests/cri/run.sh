@@ -22,7 +22,7 @@ trap 'exit 130' INT TERM
 PAUSE_IMAGE=localhost/rune-cri/pause:1
 BUSYBOX_IMAGE=localhost/rune-cri/busybox:1
 WASM_IMAGE=localhost/rune-cri/wasm:1
-SCENARIOS=${CRI_SCENARIOS:-plain:runc plain:rune enclave:rune annotated:rune}  # runc first: it proves the harness
+SCENARIOS=${CRI_SCENARIOS:-plain:runc plain:rune enclave:rune enclave-exec:rune annotated:rune timing:runc,rune}  # runc first: it proves the harness
 PIP_PACKAGES="grpcio==1.85.3 container-runtime-interface-api==2.0.1"
 
 # ---- client, binaries, install layout ------------------------------------------------------------
@@ -76,7 +76,7 @@ rc=$?
 if [ -s "$T/results" ]; then
     read -r p f <"$T/results"
     PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
-    echo "# RunPodSandbox -> first workload output (from the CRI log line's timestamp):"
+    echo "# RunPodSandbox -> first workload output (timestamp of the CRI log line; 2 shared cores, debug builds unless given):"
     awk '$1 == "timing" { $1 = ""; secs = $2; $2 = ""; sub(/^ +/, ""); printf "#   %-75s %7.3f s\n", $0, secs }' "$T/results"
 elif [ "$rc" -ne 0 ]; then
     fail "cri_test.py exited $rc without results"
