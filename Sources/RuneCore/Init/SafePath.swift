@@ -21,8 +21,10 @@ struct SafeRoot {
     }
 
     /// Makes sure `path` exists as a directory (or, with `file`, as a regular file) and returns an O_PATH fd of it.
-    func ensure(_ path: String, file: Bool = false, mode: mode_t = 0o755) throws(SyscallError) -> Int32 {
-        if let fd = try? open(path) { return fd }
+    func ensure(_ target: String, file: Bool = false, mode: mode_t = 0o755) throws(SyscallError) -> Int32 {
+        if let fd = try? open(target) { return fd }
+        // Dangling symlinks are followed inside the root so the missing directories are made where they point.
+        let path = resolveInRoot(target)
         var current = try Syscall.check("openat2", rootPath) { rune_openat2_in_root(rootFd, "/", RUNE_O_PATH | O_DIRECTORY | O_CLOEXEC, 0) }
         let parts = path.split(separator: "/").map(String.init)
         for (index, part) in parts.enumerated() {
@@ -49,6 +51,32 @@ struct SafeRoot {
             current = created
         }
         return current
+    }
+}
+
+extension SafeRoot {
+    /// Resolves symlinks in `path` as if the rootfs were "/": absolute targets restart at the root and
+    /// ".." never climbs above it (what securejoin does for runc). The result has no symlinks left.
+    func resolveInRoot(_ path: String) -> String {
+        var pending = path.split(separator: "/").map(String.init)
+        var resolved: [String] = []
+        var hops = 0
+        while !pending.isEmpty {
+            let part = pending.removeFirst()
+            if part == "." || part.isEmpty { continue }
+            if part == ".." { if !resolved.isEmpty { resolved.removeLast() }; continue }
+            let candidate = "/" + (resolved + [part]).joined(separator: "/")
+            var buf = [CChar](repeating: 0, count: Int(PATH_MAX))
+            let fd = rune_openat2_in_root(rootFd, "/" + resolved.joined(separator: "/"), RUNE_O_PATH | O_DIRECTORY | O_CLOEXEC, 0)
+            let n = fd >= 0 ? readlinkat(fd, part, &buf, buf.count - 1) : -1
+            if fd >= 0 { Glibc.close(fd) }
+            guard n > 0, hops < 40 else { resolved.append(part); _ = candidate; continue }
+            hops += 1
+            let link = String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if link.hasPrefix("/") { resolved = [] }
+            pending = link.split(separator: "/").map(String.init) + pending
+        }
+        return "/" + resolved.joined(separator: "/")
     }
 }
 
