@@ -97,6 +97,9 @@ class Cri:
         return self.runtime.ExecSync(api.ExecSyncRequest(container_id=cid, cmd=cmd, timeout=timeout),
                                      timeout=timeout + self.timeout)
 
+    def container_stats(self, cid):
+        return self.runtime.ContainerStats(api.ContainerStatsRequest(container_id=cid), timeout=self.timeout).stats
+
     def stop_container(self, cid, grace=2):
         self.runtime.StopContainer(api.StopContainerRequest(container_id=cid, timeout=grace), timeout=self.timeout)
 

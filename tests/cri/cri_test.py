@@ -15,7 +15,7 @@ import grpc
 from cri_api.v1 import api_pb2 as api
 
 from cri_client import Cri, wait_log
-from steps import (Env, Pod, check_state, exec_sync, first_output, force_remove, one_shim_per_pod, remove_pod,
+from steps import (Env, Pod, check_state, container_stats, exec_sync, first_output, force_remove, one_shim_per_pod, remove_pod,
                    run_pod, start_container, stop_and_remove)
 from timing import timing
 
@@ -34,6 +34,7 @@ def plain(env, handler):
             first_output(env, pod, "main", "first-output", t0, "%s ordinary container: RunPodSandbox -> first output" % handler)
             check_state(env, pod, "main", "CONTAINER_RUNNING")
             exec_sync(env, pod, "main")
+            container_stats(env, pod, "main")
         if start_container(env, pod, "second", image, ["/bin/sh", "-c", LONG_RUNNING % "second-output"]):
             first_output(env, pod, "second", "second-output", t0, "%s second container: RunPodSandbox -> first output" % handler)
             one_shim_per_pod(env, pod)
@@ -112,6 +113,7 @@ def enclave(env, handler="rune"):
                          "%s enclave container (carrier-signed Wasm): RunPodSandbox -> first output" % handler)
             check_state(env, pod, "wasm", "CONTAINER_RUNNING")
             enclave_facts(env, pod)
+            container_stats(env, pod, "wasm")
         if start_container(env, pod, "sidecar", env.args.busybox_image, ["/bin/sh", "-c", LONG_RUNNING % "sidecar-output"]):
             first_output(env, pod, "sidecar", "sidecar-output", t0, "%s ordinary sidecar of the enclave: RunPodSandbox -> first output" % handler)
             exec_sync(env, pod, "sidecar")

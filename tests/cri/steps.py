@@ -108,6 +108,18 @@ def exec_sync(env, pod, name):
         r.equal("%s/%s: ExecSync exit code" % (pod.name, name), 3, reply.exit_code)
 
 
+def container_stats(env, pod, name):
+    """ContainerStats: the shim's Stats (cgroup metrics) as the kubelet's resource summary reads them."""
+    r = env.report
+    cid = pod.containers.get(name)
+    ok, stats = r.step("%s/%s: ContainerStats" % (pod.name, name), env.cri.container_stats, cid) if cid else (False, None)
+    if ok:
+        memory = stats.memory.working_set_bytes.value
+        r.check("%s/%s: ContainerStats reports memory and CPU use" % (pod.name, name),
+                stats.attributes.id == cid and memory > 0 and stats.cpu.timestamp > 0,
+                "id %r working set %r cpu timestamp %r" % (stats.attributes.id, memory, stats.cpu.timestamp))
+
+
 def one_shim_per_pod(env, pod):
     binary = SHIM_BINARY[pod.handler]
     ids = set(pod.containers.values()) | {pod.id}
