@@ -19,9 +19,18 @@ struct GlobalOptions {
     var root = "/run/rune"
     var systemdCgroup = false
     var debug = false
+    var rootless = false
 
     init(_ parsed: ParsedArgs) throws(RuneError) {
+        // As runc: unprivileged users keep state under $XDG_RUNTIME_DIR/rune.
+        if geteuid() != 0, let xdg = getenv("XDG_RUNTIME_DIR") { root = String(cString: xdg) + "/rune" }
         if let root = parsed.string("root") { self.root = root }
+        switch parsed.string("rootless") ?? "auto" {
+        case "true": rootless = true
+        case "false": rootless = false
+        case "auto": rootless = geteuid() != 0
+        case let other: throw RuneError(.invalidArgument, "invalid --rootless value \"\(other)\" (want true, false or auto)")
+        }
         debug = parsed.bool("debug")
         systemdCgroup = parsed.bool("systemd-cgroup")
         if let format = parsed.string("log-format") {
@@ -35,6 +44,7 @@ struct GlobalOptions {
     func runtime() throws(RuneError) -> Runtime {
         if systemdCgroup { throw RuneError(.unsupported, "systemd cgroup driver is not supported yet (drop --systemd-cgroup)") }
         var runtime = Runtime(root: root)
+        runtime.rootless = rootless
         EnclaveSupport.install(into: &runtime)
         return runtime
     }

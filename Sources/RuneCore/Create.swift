@@ -83,10 +83,17 @@ struct Launch {
                       enclave: EnclaveSettings?) throws(RuneError) -> ContainerState {
         let cgroups: CgroupManager
         do {
-            cgroups = try CgroupManager.load(cgroupsPath: spec.linux?.cgroupsPath, containerID: id)
-            cgroup = cgroups
-            try cgroups.create()
-            try cgroups.apply(spec.linux?.resources)
+            let planned = try CgroupManager.load(cgroupsPath: spec.linux?.cgroupsPath, containerID: id)
+            if runtime.rootless {
+                cgroups = try planned.createPermitted()
+                cgroup = cgroups
+                for warning in try cgroups.apply(spec.linux?.resources, deviceRules: false) { Log.warn(warning) }
+            } else {
+                cgroups = planned
+                cgroup = cgroups
+                try cgroups.create()
+                for warning in try cgroups.apply(spec.linux?.resources) { Log.warn(warning) }
+            }
         } catch { throw RuneError(.failed, "\(error)") }
         Log.step("create: cgroups ready")
 

@@ -7,6 +7,8 @@ import RuneSystem
 public struct Runtime: Sendable {
     public let store: StateStore
     public let systemdCgroup: Bool
+    /// Unprivileged operation: cgroups only where we may write, no device rules (runc's --rootless).
+    public var rootless = false
     /// Turns a bundle into an enclave container when it asks to be one (installed by RuneEnclave).
     public var enclaveResolver: (@Sendable (inout Spec, String) throws(RuneError) -> EnclaveSettings?)?
     /// Reaches a running enclave through its agent socket (installed by RuneEnclave).

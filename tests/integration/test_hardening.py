@@ -105,3 +105,31 @@ def test_user_namespace_with_mappings(rt, bundle, cid, mapping):
     assert lines[0] == "0"
     assert lines[1].split() == [str(cont), str(host), str(size)]
     assert "writable" in res.out
+
+
+def test_rootless_run_as_an_unprivileged_user(rt, bundle, tmp_path, cid):
+    # rootless: an ordinary user (65534) runs a container with a user namespace mapping only its own uid.
+    import shutil
+    b = bundle(rootless=True)
+    b.config["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 65534, "size": 1}]
+    b.config["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 65534, "size": 1}]
+    b.args("sh", "-c", "id -u; cat /proc/self/uid_map")
+    b.save()
+    xdg = tmp_path / "xdg"
+    xdg.mkdir()
+    binary = tmp_path / "runtime-bin"
+    shutil.copy(rt.binary, binary)
+    for path in [xdg, b.path] + [p for p in b.path.rglob("*")]:
+        os.lchown(path, 65534, 65534)
+    parent = tmp_path
+    while str(parent) != "/":
+        os.chmod(parent, os.stat(parent).st_mode | 0o005)
+        parent = parent.parent
+    env = {"PATH": os.environ["PATH"], "XDG_RUNTIME_DIR": str(xdg)}
+    proc = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", str(binary), "run",
+                           "--bundle", str(b.path), cid], capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.split("\n")
+    assert lines[0] == "0"
+    assert lines[1].split() == ["0", "65534", "1"]
+    assert not any(xdg.rglob("state.json")), "state left behind"

@@ -17,7 +17,8 @@ struct SpecCommand: Command {
         let bundle = args.string("bundle") ?? "."
         let path = bundle + "/config.json"
         if FileSystem.exists(path) { throw RuneError(.exists, "File \(path) exists. Remove it first") }
-        let text = Spec.defaultSpec(rootless: args.bool("rootless")).encodeForSpecCommand()
+        // runc 1.1's ociVersion, so that `rune spec` writes exactly what `runc spec` does.
+        let text = Spec.defaultSpec(rootless: args.bool("rootless"), ociVersion: "1.0.2-dev").encodeForSpecCommand()
         do { try FileSystem.writeAtomically(path, Array(text.utf8), mode: 0o666 & ~currentUmask()) } catch { throw error.rune }
         return 0
     }
