@@ -49,13 +49,14 @@ def plain(env, handler):
 
 
 def sandbox_is_not_an_enclave(env, pod):
+    """The pod's enclave.* annotations reach the sandbox spec, yet its process is an ordinary one."""
     r = env.report
-    spec = pod.bundle_config(pod.id)
-    annotations = spec.get("annotations", {})
-    r.equal("%s: pod annotation enclave.type reached the sandbox spec" % pod.name, "sim", annotations.get("enclave.type"))
-    r.equal("%s: sandbox spec is marked container-type=sandbox" % pod.name, "sandbox",
+    info = pod.sandbox_info()
+    annotations = info.get("runtimeSpec", {}).get("annotations", {})
+    r.equal("%s: containerd put the pod's enclave.type into the sandbox spec" % pod.name, "sim", annotations.get("enclave.type"))
+    r.equal("%s: the sandbox spec is marked container-type=sandbox" % pod.name, "sandbox",
             annotations.get("io.kubernetes.cri.container-type"))
-    pid = pod.sandbox_pid()
+    pid = info.get("pid", 0)
     comm, exe = env.node.pid_comm_and_exe(pid) if pid else ("", "")
     r.check("%s: the sandbox (pause) process is not an enclave runelet" % pod.name,
             pid and comm != "init-runelet" and "rune" not in exe,

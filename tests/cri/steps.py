@@ -31,10 +31,11 @@ class Pod:
     def info(self, verbose_reply_info):
         return json.loads(verbose_reply_info.get("info", "{}"))
 
-    def sandbox_pid(self):
+    def sandbox_info(self):
+        """containerd's verbose sandbox info: pid, and runtimeSpec, the spec as containerd generated it."""
         reply = self.env.cri.runtime.PodSandboxStatus(api.PodSandboxStatusRequest(pod_sandbox_id=self.id, verbose=True),
                                                       timeout=self.env.cri.timeout)
-        return self.info(reply.info).get("pid", 0)
+        return self.info(reply.info)
 
     def container_pid(self, name):
         reply = self.env.cri.runtime.ContainerStatus(
