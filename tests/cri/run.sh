@@ -24,7 +24,7 @@ BUSYBOX_IMAGE=localhost/rune-cri/busybox:1
 WASM_IMAGE=localhost/rune-cri/wasm:1
 # runc first: it proves the harness (annotated:runc, too: runc ignores enclave annotations).
 SCENARIOS=${CRI_SCENARIOS:-plain:runc annotated:runc plain:rune enclave:rune enclave-exec:rune annotated:rune timing:runc,rune}
-PIP_PACKAGES="grpcio==1.85.3 container-runtime-interface-api==2.0.1"
+PIP_PACKAGES="grpcio==1.85.3 protobuf==6.33.6 container-runtime-interface-api==2.0.1"
 
 # ---- client, binaries, install layout ------------------------------------------------------------
 python3 -c 'import grpc, cri_api.v1.api_pb2_grpc' 2>/dev/null || python3 -m pip install -q $PIP_PACKAGES >"$T/pip.log" 2>&1 ||
