@@ -9,11 +9,15 @@ if ! "$python" -c 'import pytest' 2>/dev/null; then
         if [ -x "$candidate" ] && "$candidate" -c 'import pytest' 2>/dev/null; then python=$candidate; break; fi
     done
 fi
-# Run the whole suite unless a test file or node id was named.
+# Run the whole suite unless a test file, directory or node id was named as a positional argument.
 target=$here
+prev=
 for arg in "$@"; do
-    case $arg in
-        *.py|*.py::*|*/tests/integration*|tests/integration*) target= ;;
+    case $prev in
+        --runtime|--reference|--ignore|--deselect|-k|-m|-p|-c|--rootdir|--basetemp) prev=; continue ;;
     esac
+    prev=$arg
+    case $arg in -*) continue ;; esac
+    [ -e "${arg%%::*}" ] && target=
 done
 exec "$python" -m pytest -p no:cacheprovider ${target:+"$target"} "$@"
