@@ -138,11 +138,14 @@ struct Launch {
         let hookBase = ContainerState(id: id, bundle: bundle, rootfs: rootfs, initPid: initPid, initStartTime: 0,
                                       created: ProcessTable.timestamp(), owner: "", cgroupPaths: cgroups.paths,
                                       config: spec, enclave: enclave)
-        try child.configure(config) { () throws(RuneError) in
+        let pid = initPid
+        try child.configure(config, hooks: { () throws(RuneError) in
             let hs = runtime.hookState(hookBase, status: .creating)
             try HookRunner.run(spec.hooks?.prestart, kind: "prestart", state: hs)
             try HookRunner.run(spec.hooks?.createRuntime, kind: "createRuntime", state: hs)
-        }
+        }, seccompListener: { (fd: Int32) throws(RuneError) in
+            try SeccompLoader.forward(fd, spec: spec, id: id, pid: pid, bundle: bundle)
+        })
         Log.step("create: init ready")
         var state = hookBase
         guard let start = ProcessTable.startTime(of: initPid) else {

@@ -45,7 +45,10 @@ extension Runtime {
                                           pipeFd: base, extraFds: console.map { [($0, base + 1)] } ?? [],
                                           cgroup: CgroupManager(paths: state.cgroupPaths))
         do {
-            try child.configure(config) { () throws(RuneError) in }
+            let spec = state.config
+            try child.configure(config, hooks: { () throws(RuneError) in }, seccompListener: { (fd: Int32) throws(RuneError) in
+                try SeccompLoader.forward(fd, spec: spec, id: id, pid: child.initPid, bundle: state.bundle)
+            })
         } catch {
             _ = Glibc.kill(child.initPid, SIGKILL)
             waitGone(child.initPid)

@@ -66,7 +66,8 @@ struct InitProcess {
 
     /// Sends the configuration and serves the init's requests until it reports ready (create) or
     /// exec'd (exec: the socket closes on exec).
-    func configure(_ config: InitConfig, hooks: () throws(RuneError) -> Void) throws(RuneError) {
+    func configure(_ config: InitConfig, hooks: () throws(RuneError) -> Void,
+                   seccompListener: (Int32) throws(RuneError) -> Void = { _ throws(RuneError) in }) throws(RuneError) {
         do {
             try channel.send(.config, try JSON.encoder.encodeBytes(config))
         } catch { throw RuneError(.failed, "send config to container init: \(error)") }
@@ -82,6 +83,14 @@ struct InitProcess {
             case .runHooks?:
                 try hooks()
                 do { try channel.send(.hooksDone) } catch { throw error.rune }
+            case .seccompFd?:
+                // The fd itself follows in its own message: the listener gets it before the init goes on.
+                let got: (type: UInt32, fd: Int32)?
+                do { got = try channel.receiveFd() } catch { throw error.rune }
+                guard let got else { throw RuneError(.failed, "container init: seccomp listener fd missing") }
+                defer { close(got.fd) }
+                try seccompListener(got.fd)
+                do { try channel.send(.seccompDone) } catch { throw error.rune }
             case .ready?:
                 if config.kind == .create { return }
             case .error?:

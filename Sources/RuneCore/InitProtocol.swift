@@ -8,7 +8,7 @@ public enum InitMessage: UInt32, Sendable {
     case bootEnd = 0, bootCloneFlags = 1, bootNamespacePath = 2, bootUidMap = 3, bootGidMap = 4
     case bootSetgroupsDeny = 5, bootOomScoreAdj = 6
     case pids = 100, error = 101
-    case config = 200, runHooks = 201, hooksDone = 202, ready = 203
+    case config = 200, runHooks = 201, hooksDone = 202, ready = 203, seccompFd = 204, seccompDone = 205
 }
 
 public struct InitChannel: Sendable {
@@ -23,6 +23,26 @@ public struct InitChannel: Sendable {
         withUnsafeBytes(of: UInt32(payload.count)) { frame.append(contentsOf: $0) }
         frame.append(contentsOf: payload)
         try FileSystem.writeAll(fd: fd, frame, context: "init pipe")
+    }
+
+    /// Sends a frame with one fd attached (SCM_RIGHTS on its first byte).
+    public func send(_ type: InitMessage, fd attached: Int32) throws(SyscallError) {
+        var frame = [UInt8]()
+        withUnsafeBytes(of: type.rawValue) { frame.append(contentsOf: $0) }
+        withUnsafeBytes(of: UInt32(0)) { frame.append(contentsOf: $0) }
+        var fds = [attached]
+        let sent = try Syscall.check("sendmsg", "init pipe") { frame.withUnsafeBytes { rune_send_fds(fd, $0.baseAddress, $0.count, &fds, 1) } }
+        if sent != frame.count { throw SyscallError(name: "sendmsg", errno: EMSGSIZE, context: "init pipe") }
+    }
+
+    /// Receives a frame that carries one fd (the header is read with recvmsg so the fd is not lost).
+    public func receiveFd() throws(SyscallError) -> (type: UInt32, fd: Int32)? {
+        var header = [UInt8](repeating: 0, count: 8)
+        var fds: [Int32] = [-1]
+        var nfds: Int32 = 0
+        let n = try Syscall.check("recvmsg", "init pipe") { header.withUnsafeMutableBytes { rune_recv_fds(fd, $0.baseAddress, 8, &fds, 1, &nfds) } }
+        guard n == 8, nfds == 1 else { return nil }
+        return (header.withUnsafeBytes { $0.load(as: UInt32.self) }, fds[0])
     }
 
     public func send(_ type: InitMessage, _ text: String) throws(SyscallError) {

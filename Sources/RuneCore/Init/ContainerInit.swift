@@ -55,7 +55,7 @@ public enum ContainerInit {
         try Protections.apply(config.spec)
         let program = try ExecProgram(config, verbatimIfMissing: config.enclave != nil)
         if let enclaveMain = enclaveMain, config.enclave != nil { enclaveMain(config, channel, program) }
-        try program.prepareBeforeStart()
+        try program.prepareBeforeStart(channel: channel)
         try channel.send(.ready)
         try waitForStart(fifoFd: config.fifoFd) {
             // startContainer hooks run before `rune start` is released, so they always precede poststart.
@@ -71,7 +71,7 @@ public enum ContainerInit {
             close(fd)
         }
         let program = try ExecProgram(config)
-        try program.prepareBeforeStart()
+        try program.prepareBeforeStart(channel: channel)
         try channel.send(.ready)
         try program.finishAndExec(config: config)
     }

@@ -55,11 +55,11 @@ public struct ExecProgram {
     }
 
     /// Everything that must happen while still privileged and before the start signal.
-    public func prepareBeforeStart() throws {
+    public func prepareBeforeStart(channel: InitChannel? = nil) throws {
         do {
             try ProcessSecurity.applyRlimits(process.rlimits)
             if process.noNewPrivileges == true { try ProcessSecurity.setNoNewPrivileges() }
-            if process.noNewPrivileges != true { try SeccompLoader.load(config) }
+            if process.noNewPrivileges != true || SeccompLoader.hasListener(config) { try SeccompLoader.load(config, channel: channel) }
             _ = rune_close_range_cloexec(UInt32(3 + preserveFds))
             try ProcessSecurity.prepareCapabilities(caps)
             try ProcessSecurity.switchUser(user)
@@ -91,7 +91,7 @@ public struct ExecProgram {
     }
 
     func finishAndExec(config: InitConfig) throws -> Never {
-        if process.noNewPrivileges == true { try SeccompLoader.load(config) }
+        if process.noNewPrivileges == true && !SeccompLoader.hasListener(config) { try SeccompLoader.load(config, channel: nil) }
         let argv = (process.args ?? []).map { strdup($0) } + [nil]
         let envp = environment.map { strdup($0) } + [nil]
         execve(path, argv, envp)
