@@ -45,6 +45,10 @@ containerd_foreground_cases() {
     capture_stdin $'line one\nline two\n' "$CTR" run --rm --runc-binary "$RUNTIME" "$CTR_IMAGE" "ds-$L-stdin" head -n 2
     expect_eq "[$L] ctr run: stdin reaches the container" $'line one\nline two' "$OUT"
 
+    capture "$CTR" run --rm --runc-binary "$RUNTIME" "$CTR_IMAGE" "ds-$L-view" sh -c "$VIEW_PROBE"
+    expect_eq "[$L] ctr run: container view probe exit code" "0" "$RC"
+    printf '%s\n' "$OUT" | normalise_view "$L" >"$T/view.containerd.$L"
+
     capture_tty "$CTR" run --rm -t --runc-binary "$RUNTIME" "$CTR_IMAGE" "ds-$L-tty" sh -c 'tty; echo hi; exit 3'
     expect_contains "[$L] ctr run -t: a pty is the terminal" "/dev/pts/" "$OUT"
     expect_contains "[$L] ctr run -t: output" "hi" "$OUT"
@@ -100,7 +104,7 @@ containerd_kill_case() {
 # Nothing of this runtime's containers may remain: mounts, cgroups, runtime state, shims, processes.
 containerd_leak_checks() {
     local L=$LABEL id
-    for id in "ds-$L-exit" "ds-$L-stdin" "ds-$L-tty" "ds-$L-detached" "ds-$L-kill"; do
+    for id in "ds-$L-exit" "ds-$L-stdin" "ds-$L-view" "ds-$L-tty" "ds-$L-detached" "ds-$L-kill"; do
         wait_until containerd_no_leftover "$id"
         expect_empty "[$L] containerd: nothing left of $id" "$(containerd_leftovers "$id")"
     done

@@ -103,3 +103,24 @@ unmount_under() {
     for m in $(mounts_under "$1" | sort -r); do umount -l "$m" 2>/dev/null; done
     return 0
 }
+
+# What a process sees of its container: credentials, seccomp, limits, mounts, cgroups, devices,
+# umask, oom score, masked and read-only paths. Run by the same podman/ctr command under each runtime,
+# the outputs (see normalise_view) must match.
+VIEW_PROBE='
+grep -E "^(Cap|NoNewPrivs|Seccomp)" /proc/self/status
+cat /proc/self/limits
+sort /proc/self/mounts
+sed "s#:/.*#:CGROUP#" /proc/self/cgroup
+ls -la /dev /dev/pts /dev/shm | awk "{ print \$1, \$3, \$4, \$5, \$6, \$NF }"
+umask; id; cat /proc/self/oom_score_adj; pwd
+env | grep -v -E "^(HOSTNAME|HOME)=" | sort
+cat /proc/kcore 2>&1 | wc -c; ls /proc/acpi /sys/firmware 2>&1
+echo 1 2>&1 >/proc/sys/kernel/domainname || echo "proc/sys read-only"
+'
+
+# normalise_view LABEL: drops what differs between any two containers (their id and the overlay
+# directories of their root).
+normalise_view() {
+    sed -E -e 's#^overlay / overlay .*#overlay / overlay OPTIONS#' -e "s#$1#LABEL#g"
+}

@@ -55,6 +55,11 @@ podman_foreground_cases() {
         sh -c 'id -u; id -g; hostname; pwd'
     expect_eq "[$L] podman run --user --hostname: uid, gid, hostname, cwd" $'1234\n5678\ndshost\n/' "$OUT"
 
+    podman_run_opts "$L-view"
+    capture "${PM[@]}" run --rm "${RUN_OPTS[@]}" "$PODMAN_IMAGE" sh -c "$VIEW_PROBE"
+    expect_eq "[$L] podman run: container view probe exit code" "0" "$RC"
+    printf '%s\n' "$OUT" | normalise_view "$L" >"$T/view.podman.$L"
+
     podman_run_opts "$L-tty"
     capture_tty "${PM[@]}" run --rm -t "${RUN_OPTS[@]}" "$PODMAN_IMAGE" sh -c 'tty; echo hi; exit 3'
     expect_contains "[$L] podman run -t: a pty is the terminal" "/dev/pts/" "$OUT"
@@ -106,7 +111,7 @@ podman_kill_case() {
 podman_leak_checks() {
     local L=$LABEL f id ids=()
     for f in "$T/podman"/cid."$L"-*; do [ -s "$f" ] && ids+=("$(cat "$f")"); done
-    expect_eq "[$L] podman: every container recorded its id" "6" "${#ids[@]}"
+    expect_eq "[$L] podman: every container recorded its id" "7" "${#ids[@]}"
     for id in "${ids[@]}"; do
         wait_until podman_no_leftover "$id"
         expect_empty "[$L] podman: nothing left of ${id:0:12}" "$(podman_leftovers "$id")"

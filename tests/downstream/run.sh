@@ -46,8 +46,24 @@ main() {
             echo "# $suite with $RUNTIME"
             "${suite}_suite"
         done
+        compare_views "$suite"
     done
     exit 0
+}
+
+# The same podman/ctr command must give the same container view under every runtime as under the first.
+compare_views() {
+    local first i label
+    first=$(runtime_label 0)
+    for i in "${!RUNTIMES[@]}"; do
+        [ "$i" != 0 ] || continue
+        label=$(runtime_label "$i")
+        if diff "$T/view.$1.$first" "$T/view.$1.$label" >"$T/view.diff" 2>&1; then
+            pass "[$label vs $first] $1: same container view"
+        else
+            fail "[$label vs $first] $1: same container view" "$(one_line 1500 <"$T/view.diff")"
+        fi
+    done
 }
 
 # The runtime's file name, with its position added when two runtimes share one.
