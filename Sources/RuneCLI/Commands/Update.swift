@@ -35,9 +35,14 @@ struct UpdateCommand: Command {
             guard let n = Int64(v) else { throw RuneError(.invalidArgument, "invalid value for --\(name): \(v)") }
             return n
         }
-        if let v = try int("memory") { resources.memory = resources.memory ?? LinuxMemory(); resources.memory?.limit = v }
-        if let v = try int("memory-reservation") { resources.memory = resources.memory ?? LinuxMemory(); resources.memory?.reservation = v }
-        if let v = try int("memory-swap") { resources.memory = resources.memory ?? LinuxMemory(); resources.memory?.swap = v }
+        func bytes(_ name: String) throws(RuneError) -> Int64? {
+            guard let v = args.string(name) else { return nil }
+            guard let n = parseBytes(v) else { throw RuneError(.invalidArgument, "invalid value for --\(name): \(v)") }
+            return n
+        }
+        if let v = try bytes("memory") { resources.memory = resources.memory ?? LinuxMemory(); resources.memory?.limit = v }
+        if let v = try bytes("memory-reservation") { resources.memory = resources.memory ?? LinuxMemory(); resources.memory?.reservation = v }
+        if let v = try bytes("memory-swap") { resources.memory = resources.memory ?? LinuxMemory(); resources.memory?.swap = v }
         if let v = try int("cpu-shares") { resources.cpu = resources.cpu ?? LinuxCPU(); resources.cpu?.shares = UInt64(v) }
         if let v = try int("cpu-quota") { resources.cpu = resources.cpu ?? LinuxCPU(); resources.cpu?.quota = v }
         if let v = try int("cpu-period") { resources.cpu = resources.cpu ?? LinuxCPU(); resources.cpu?.period = UInt64(v) }
@@ -48,4 +53,17 @@ struct UpdateCommand: Command {
         try global.runtime().update(id: args.positionals[0], resources: resources)
         return 0
     }
+}
+
+/// Sizes as runc's update accepts them (go-units RAMInBytes): a number with an optional binary suffix
+/// k, m, g, t or p (with or without "b", any case); "-1" means unlimited.
+func parseBytes(_ text: String) -> Int64? {
+    if let n = Int64(text) { return n }
+    var s = text.lowercased()
+    if s.hasSuffix("b") { s.removeLast() }
+    guard let unit = s.last, let power = ["k": 1, "m": 2, "g": 3, "t": 4, "p": 5][String(unit)],
+          let value = Double(s.dropLast()), value >= 0 else { return nil }
+    var result = value
+    for _ in 0..<power { result *= 1024 }
+    return Int64(result)
 }
