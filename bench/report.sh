@@ -1,9 +1,10 @@
 # report.sh: turns the runner's TSV ($WORK/results.tsv) into the markdown report (sourced by bench/run.sh).
 
 machine_facts() {
-    local commit dirty
-    commit=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
-    dirty=$(git -C "$REPO" status --porcelain -- Sources Package.swift 2>/dev/null | head -1)
+    local commit dirty=""
+    # RUNE_COMMIT names the source of a rune built elsewhere (e.g. from `git archive HEAD`).
+    commit=${RUNE_COMMIT:-$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)}
+    [ -n "${RUNE_COMMIT:-}" ] || dirty=$(git -C "$REPO" status --porcelain -- Sources Package.swift 2>/dev/null | head -1)
     echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC'); mode: $MODE (runs scaled to $SCALE%, $WARMUP warm-up rounds); took ${ELAPSED}s"
     echo "- Machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores," \
          "$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r)," \
@@ -17,7 +18,7 @@ machine_facts() {
     return 0
 }
 
-# The tables, from results.tsv: NAME runs median_us min_us rss_median_kib rss_max_kib failures.
+# The tables, from results.tsv: NAME runs median_us min_us rss_median_kib rss_max_kib failures cpu_median_us.
 tables() {
     awk -F'\t' '
     function ms(us) { return sprintf("%.1f", us / 1000) }
@@ -25,15 +26,25 @@ tables() {
     function ratio(a, b) { return (a != "" && b != "" && b > 0) ? sprintf("%.2f", a / b) : "-" }
     function cell(n) { return (n in med) ? ms(med[n]) " (" ms(mn[n]) ")" : "-" }
     function rss(n) { return (n in med) ? mib(rmed[n]) : "-" }
+    function cpums(n) { return (n in med) ? ms(cpu[n]) : "-" }
     function row(label, r, u, c) {
-        printf "| %s | %s | %s | %s | %s | %s | %s / %s / %s | %d / %d / %d |\n", label, cell(r), cell(u), cell(c),
-            ratio(med[r], med[u]), ratio(med[r], med[c]), rss(r), rss(u), rss(c), fail[r], fail[u], fail[c]
+        printf "| %s | %s | %s | %s | %s | %s | %s / %s / %s | %s | %s | %s / %s / %s | %d / %d / %d |\n", label,
+            cell(r), cell(u), cell(c), ratio(med[r], med[u]), ratio(med[r], med[c]),
+            cpums(r), cpums(u), cpums(c), ratio(cpu[r], cpu[u]), ratio(cpu[r], cpu[c]),
+            rss(r), rss(u), rss(c), fail[r], fail[u], fail[c]
     }
-    { runs[$1] = $2; med[$1] = $3; mn[$1] = $4; rmed[$1] = $5; rmax[$1] = $6; fail[$1] = $7 }
+    function enclave(label, n) {
+        if (!(n in med)) return
+        printf "| %s | %s | %s | %s | %s | %s | %d |\n", label, cell(n), ratio(med[n], med["run/rune"]),
+            cpums(n), ratio(cpu[n], cpu["run/rune"]), rss(n), fail[n]
+    }
+    { runs[$1] = $2; med[$1] = $3; mn[$1] = $4; rmed[$1] = $5; fail[$1] = $7; cpu[$1] = $8 }
     END {
-        print "## Lifecycle: median wall time in ms (minimum), peak RSS in MiB\n"
-        print "| scenario | rune | runc | crun | rune/runc | rune/crun | peak RSS rune / runc / crun | failures rune / runc / crun |"
-        print "|---|---|---|---|---|---|---|---|"
+        print "## Lifecycle\n"
+        print "Wall: median ms (minimum). CPU: median ms of user + system time of the runtime processes and the container."
+        print "RSS: median peak MiB. Ratios are rune/runc and rune/crun.\n"
+        print "| scenario | wall rune | wall runc | wall crun | /runc | /crun | CPU rune / runc / crun | /runc | /crun | RSS rune / runc / crun | failures |"
+        print "|---|---|---|---|---|---|---|---|---|---|---|"
         row("`run` of /bin/true", "run/rune", "run/runc", "run/crun")
         row("create + start + wait + delete", "lifecycle/rune", "lifecycle/runc", "lifecycle/crun")
         row("50 `run`s one after another (total)", "seq50/rune", "seq50/runc", "seq50/crun")
@@ -41,22 +52,20 @@ tables() {
         row("`delete --force` of a running container", "delete-force/rune", "delete-force/runc", "delete-force/crun")
         row("`run` + Docker seccomp profile, rune cache warm", "seccomp/rune", "seccomp/runc", "seccomp/crun")
         row("`run` + Docker seccomp profile, rune cache cold", "seccomp-cold/rune", "seccomp/runc", "seccomp/crun")
-        printf "\nSeccomp cost (median of the seccomp `run` minus median of the plain `run`): rune warm %s ms, rune cold %s ms, runc %s ms, crun %s ms.\n",
-            ms(med["seccomp/rune"] - med["run/rune"]), ms(med["seccomp-cold/rune"] - med["run/rune"]),
-            ms(med["seccomp/runc"] - med["run/runc"]), ms(med["seccomp/crun"] - med["run/crun"])
-        print "\n## Enclave containers (rune, `sim` type): median ms (minimum), peak RSS MiB\n"
-        print "| case | median (min) | peak RSS | vs ordinary rune `run` | failures |"
-        print "|---|---|---|---|---|"
-        printf "| ordinary rune `run` of /bin/true | %s | %s | 1.00 | %d |\n", cell("run/rune"), rss("run/rune"), fail["run/rune"]
-        if ("enclave-skeleton/rune" in med)
-            printf "| skeleton PAL v3 runs /bin/true | %s | %s | %s | %d |\n", cell("enclave-skeleton/rune"),
-                rss("enclave-skeleton/rune"), ratio(med["enclave-skeleton/rune"], med["run/rune"]), fail["enclave-skeleton/rune"]
-        if ("enclave-wasm/rune" in med)
-            printf "| Wasm PAL runs hello.wasm (signed) | %s | %s | %s | %d |\n", cell("enclave-wasm/rune"),
-                rss("enclave-wasm/rune"), ratio(med["enclave-wasm/rune"], med["run/rune"]), fail["enclave-wasm/rune"]
+        printf "\nSeccomp cost, median of the seccomp `run` minus median of the plain `run` (wall / CPU ms): rune warm %s / %s, rune cold %s / %s, runc %s / %s, crun %s / %s.\n",
+            ms(med["seccomp/rune"] - med["run/rune"]), ms(cpu["seccomp/rune"] - cpu["run/rune"]),
+            ms(med["seccomp-cold/rune"] - med["run/rune"]), ms(cpu["seccomp-cold/rune"] - cpu["run/rune"]),
+            ms(med["seccomp/runc"] - med["run/runc"]), ms(cpu["seccomp/runc"] - cpu["run/runc"]),
+            ms(med["seccomp/crun"] - med["run/crun"]), ms(cpu["seccomp/crun"] - cpu["run/crun"])
+        print "\n## Enclave containers (rune, `sim` type) against an ordinary rune `run`\n"
+        print "| case | wall ms (min) | wall ratio | CPU ms | CPU ratio | RSS MiB | failures |"
+        print "|---|---|---|---|---|---|---|"
+        enclave("ordinary rune `run` of /bin/true", "run/rune")
+        enclave("skeleton PAL v3 runs /bin/true", "enclave-skeleton/rune")
+        enclave("Wasm PAL runs hello.wasm (signed)", "enclave-wasm/rune")
         print "\n## Calibration\n"
-        printf "Runner floor, fork+exec+wait4 of /bin/true: %s ms, %s MiB", cell("calib-true/none"), rss("calib-true/none")
-        if ("calib-true-ns/none" in med) printf "; with the setns() into the mount namespace crun runs in: %s ms", cell("calib-true-ns/none")
+        printf "Runner floor, fork+exec+wait4 of /bin/true: %s ms wall, %s ms CPU, %s MiB", cell("calib-true/none"), cpums("calib-true/none"), rss("calib-true/none")
+        if ("calib-true-ns/none" in med) printf "; with the setns() into the mount namespace crun runs in: %s ms wall, %s ms CPU", cell("calib-true-ns/none"), cpums("calib-true-ns/none")
         print ".\n\nRuns per case: " runs["run/rune"] " (single operations), " runs["seq50/rune"] " (50 sequential), " runs["par10/rune"] " (10 parallel)."
     }' "$WORK/results.tsv"
 }

@@ -3,7 +3,8 @@
 #   bash bench/run.sh [--quick] [--out FILE]      (root; about 5-8 minutes, --quick about 1-2)
 # Prints a table of medians, ratios rune/runc and rune/crun, and peak RSS; writes bench/results.md
 # (or FILE). Numbers to read, never thresholds. Overrides: RUNE, RUNC, CRUN, RUNE_RUNELET (the
-# dynamically linked rune that hosts Swift PALs), SKELETON_PAL, WASM_DIR (pal/wasm release dir).
+# dynamically linked rune that hosts Swift PALs), SKELETON_PAL, WASM_DIR (pal/wasm release dir),
+# RUNE_COMMIT (the commit RUNE was built from, for the report).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)

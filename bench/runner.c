@@ -18,7 +18,9 @@
  * payload, which keeps the high-water mark); it is not the sum of processes alive at once. The runner is a child
  * subreaper: detached containers become its children and are reaped at once, so no runtime waits on a zombie.
  * stdin is /dev/null, stdout /dev/null, stderr the log. Output, one line per case, tab-separated:
- *   NAME runs median_us min_us rss_median_kib rss_max_kib failures
+ *   NAME runs median_us min_us rss_median_kib rss_max_kib failures cpu_median_us
+ * CPU time (user + system of the same processes, with the descendants they reaped) varies far less than wall time
+ * when other work loads the machine.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -44,10 +46,10 @@ struct bcase {
     char name[96];
     int runs, batch, parallel, nsteps, done, failures, nsfd, expect;
     struct step steps[MAX_STEPS];
-    long *wall_us, *rss_kib;
+    long *wall_us, *rss_kib, *cpu_us;
 };
 struct job { int step; pid_t awaited; char id[64]; };
-struct reaped { pid_t pid; long maxrss; };
+struct reaped { pid_t pid; long maxrss, cpu_us; };
 
 static struct bcase cases[MAX_CASES];
 static int ncases;
@@ -124,9 +126,9 @@ static pid_t spawn(const struct bcase *c, char **argv, const char *id) {
     _exit(127);
 }
 
-static long find_reaped(pid_t pid) {
-    for (int i = 0; i < nreaped; i++) if (reaped[i].pid == pid) return reaped[i].maxrss;
-    return -1;
+static struct reaped *find_reaped(pid_t pid) {
+    for (int i = 0; i < nreaped; i++) if (reaped[i].pid == pid) return &reaped[i];
+    return NULL;
 }
 
 /* Reap one child of any kind; returns its pid (status in *status) or -1 when there is no child. */
@@ -135,7 +137,8 @@ static pid_t reap_one(int *status) {
     pid_t pid;
     while ((pid = wait4(-1, status, 0, &ru)) < 0 && errno == EINTR) {}
     if (pid < 0) return -1;
-    if (nreaped < MAX_REAPED) reaped[nreaped++] = (struct reaped){ pid, ru.ru_maxrss };
+    long cpu = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000L + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+    if (nreaped < MAX_REAPED) reaped[nreaped++] = (struct reaped){ pid, ru.ru_maxrss, cpu };
     return pid;
 }
 
@@ -180,15 +183,17 @@ static int advance(const struct bcase *c, struct job *j, enum phase phase) {
         char *file = expand(s->argv[0], j->id);
         pid_t pid = read_pid_file(file);
         free(file);
-        if (pid <= 0 || find_reaped(pid) >= 0) continue;
+        if (pid <= 0 || find_reaped(pid)) continue;
         if (is_our_child(pid)) { j->awaited = pid; j->step++; return 1; }
         wait_foreign(pid);
     }
     return 0;
 }
 
-/* Runs `phase` of all jobs, `par` at once; returns failures and the largest awaited ru_maxrss in *rss. */
-static int run_phase(const struct bcase *c, struct job *jobs, int njobs, int par, enum phase phase, long *rss) {
+/* Runs `phase` of all jobs, `par` at once; returns failures. With `m`, adds up the awaited processes' CPU time
+ * (user + system, with their reaped descendants) and keeps their largest ru_maxrss. */
+struct measure { long rss_kib, cpu_us; };
+static int run_phase(const struct bcase *c, struct job *jobs, int njobs, int par, enum phase phase, struct measure *m) {
     int next = 0, active = 0, failures = 0;
     for (int i = 0; i < njobs; i++) jobs[i].step = 0, jobs[i].awaited = 0;
     while (next < njobs || active > 0) {
@@ -205,7 +210,8 @@ static int run_phase(const struct bcase *c, struct job *jobs, int njobs, int par
             const struct step *prev = &c->steps[jobs[i].step - 1];
             if (prev->kind == CMD && !(WIFEXITED(status) && WEXITSTATUS(status) == (phase == TIMED ? c->expect : 0)))
                 failures++;
-            if (rss && find_reaped(pid) > *rss) *rss = find_reaped(pid);
+            struct reaped *r = find_reaped(pid);
+            if (m && r) { m->cpu_us += r->cpu_us; if (r->maxrss > m->rss_kib) m->rss_kib = r->maxrss; }
             jobs[i].awaited = 0;
             if (!advance(c, &jobs[i], phase)) active--;
             break;
@@ -225,15 +231,17 @@ static void iterate(struct bcase *c, int ci, int iter, int record) {
     for (int i = 0; i < c->batch; i++) snprintf(jobs[i].id, sizeof jobs[i].id, "b%d-%d-%d-%d", getpid(), ci, iter, i);
     nreaped = 0;
     int failures = run_phase(c, jobs, c->batch, 1, BEFORE, NULL);
-    long rss = 0, t0 = now_us();
-    failures += run_phase(c, jobs, c->batch, c->parallel, TIMED, &rss);
+    struct measure m = { 0, 0 };
+    long t0 = now_us();
+    failures += run_phase(c, jobs, c->batch, c->parallel, TIMED, &m);
     long wall = now_us() - t0;
     failures += run_phase(c, jobs, c->batch, 1, AFTER, NULL);
     int status;
     while (waitpid(-1, &status, WNOHANG) > 0) {} /* late orphans */
     if (!record) return;
     c->wall_us[c->done] = wall;
-    c->rss_kib[c->done] = rss;
+    c->rss_kib[c->done] = m.rss_kib;
+    c->cpu_us[c->done] = m.cpu_us;
     c->done++;
     c->failures += failures;
 }
@@ -250,8 +258,8 @@ static long median(long *v, int n) {
 
 static void report(struct bcase *c) {
     long wmed = median(c->wall_us, c->done), wmin = c->wall_us[0];
-    long rmed = median(c->rss_kib, c->done), rmax = c->rss_kib[c->done - 1];
-    printf("%s\t%d\t%ld\t%ld\t%ld\t%ld\t%d\n", c->name, c->done, wmed, wmin, rmed, rmax, c->failures);
+    long rmed = median(c->rss_kib, c->done), rmax = c->rss_kib[c->done - 1], cmed = median(c->cpu_us, c->done);
+    printf("%s\t%d\t%ld\t%ld\t%ld\t%ld\t%d\t%ld\n", c->name, c->done, wmed, wmin, rmed, rmax, c->failures, cmed);
     fflush(stdout);
 }
 
@@ -279,6 +287,7 @@ int main(int argc, char **argv) {
         c->runs = c->runs * scale / 100 > 0 ? c->runs * scale / 100 : 1;
         c->wall_us = calloc(c->runs, sizeof(long));
         c->rss_kib = calloc(c->runs, sizeof(long));
+        c->cpu_us = calloc(c->runs, sizeof(long));
         if (warmup + c->runs > rounds) rounds = warmup + c->runs;
     }
     for (int r = 0; r < rounds; r++)
