@@ -166,6 +166,19 @@ task_gone_or_stopped() {
 # The shim socket containerd expects: /run/containerd/s/<sha256 of "<address>/<namespace>/<group>">.
 socket_of() { echo "/run/containerd/s/$(printf '%s' "$T/containerd.sock/$NS/$1" | sha256sum | cut -c1-64)"; }
 
+# In the host pid namespace the init's exit does not end its children: the shim kills them (runc's rule).
+host_pidns() {
+    local marker=$((4000 + RANDOM % 1000))
+    check "host pid ns: run -d" timeout 60 $CTR run -d --with-ns "pid:/proc/$$/ns/pid" $R localhost/bb:1 t11 \
+        /bin/sh -c "sleep 7$marker & sleep 1; exit 0"
+    check "host pid ns: init exits" wait_until status_is t11 STOPPED
+    check "host pid ns: the orphaned child is killed" wait_until no_process_with "sleep 7$marker"
+    check "host pid ns: delete" $CTR task delete t11
+    $CTR c rm t11 >/dev/null 2>&1
+}
+
+no_process_with() { ! pgrep -f "$1" >/dev/null; }
+
 oom_event() {
     local rc
     # tail buffers its endless line until the 16 MiB memory cgroup limit kills it.
@@ -176,7 +189,7 @@ oom_event() {
 
 leftovers() {
     local id left=""
-    for id in t1 t2 t3 t3b t4 t5 t6 t7 podA t8 t9 t10 c1 c2 c3 c4 c5 c6 c7 c8; do
+    for id in t1 t2 t3 t3b t4 t5 t6 t7 podA t8 t9 t10 t11 c1 c2 c3 c4 c5 c6 c7 c8; do
         [ -e "$(socket_of "$id")" ] && left="$left $id"
     done
     expect_eq "no shim socket of this run left in /run/containerd/s" "" "$left"

@@ -47,6 +47,8 @@ final class ShimContainer: @unchecked Sendable {
     /// We mounted `<bundle>/rootfs` and must unmount it.
     var mountedRootfs: Bool
     var oom: OOMWatcher?
+    /// No private pid namespace: the init's exit does not take the other processes with it (runc's rule).
+    var killAllOnInitExit = false
 
     init(id: String, bundle: String, runtime: RuneClient, initProcess: ShimProcess, mountedRootfs: Bool) {
         self.id = id

@@ -35,6 +35,7 @@ extension TaskService {
         }
         let container = ShimContainer(id: r.id, bundle: r.bundle, runtime: runtime, initProcess: process,
                                       mountedRootfs: !r.rootfs.isEmpty)
+        container.killAllOnInitExit = !Self.hasPrivatePidNamespace(bundle: r.bundle)
         container.oom = OOMWatcher.start(pid: process.pid) { [weak self] in self?.publishOOM(r.id) }
         lock.withLock { containers[r.id] = container }
         Reaper.shared.watch(pid: process.pid) { [weak self] status in self?.processExited(process, status: status) }
@@ -82,6 +83,13 @@ extension TaskService {
             io.release()
             throw error
         }
+    }
+
+    /// A `pid` namespace entry without a path in config.json.
+    static func hasPrivatePidNamespace(bundle: String) -> Bool {
+        guard let bytes = try? Sys.readFile(bundle + "/config.json"), let spec = try? JSON.parse(bytes),
+              let namespaces = spec["linux"]?["namespaces"]?.array else { return false }
+        return namespaces.contains { $0["type"]?.string == "pid" && ($0["path"]?.string ?? "").isEmpty }
     }
 
     func publishOOM(_ id: String) {

@@ -123,6 +123,13 @@ public final class TaskService: TTRPCHandler, @unchecked Sendable {
         events.publish("/tasks/exit", e)
         logger.debugLog("process \(p.id) pid \(p.pid) exited with \(status)")
         for w in waiters { w.resume() }
+        if p.isInit { killRemainingProcesses(of: p.containerID) }
+    }
+
+    /// Without a private pid namespace, processes the init left behind would outlive the task.
+    private func killRemainingProcesses(of id: String) {
+        guard let c = lock.withLock({ containers[id] }), c.killAllOnInitExit else { return }
+        Task { try? await c.runtime.kill(id: id, signal: UInt32(SIGKILL), all: true) }
     }
 
     /// Runs Start's body with exits held back, then publishes any exit that arrived meanwhile.
