@@ -7,6 +7,8 @@ import RuneSystem
 public struct CreateOptions: Sendable {
     public var bundle: String
     public var consoleSocket: String?
+    /// An already connected console socket (foreground `run -t` keeps the other end and proxies the pty).
+    public var consoleSocketFd: Int32?
     public var pidFile: String?
     public var preserveFds = 0
     public var noPivot = false
@@ -104,8 +106,9 @@ struct Launch {
         if let root = Bootstrap.containerRootIDs(spec) { chown(fifoPath, root.uid, root.gid) }
         let fifo = try openOrThrow(fifoPath, RUNE_O_PATH | O_CLOEXEC)
         defer { close(fifo) }
-        let console = try options.consoleSocket.map { path throws(RuneError) in try connectUnix(path) }
-        defer { if let console { close(console) } }
+        var console = options.consoleSocketFd
+        if console == nil, let path = options.consoleSocket { console = try connectUnix(path) }
+        defer { if let console, options.consoleSocketFd == nil { close(console) } }
 
         let rootfs = FileSystem.absolute(spec.root?.path.hasPrefix("/") == true ? spec.root!.path : bundle + "/" + (spec.root?.path ?? "rootfs"))
         let base = Int32(3 + options.preserveFds)

@@ -7,7 +7,14 @@ extension Runtime {
         var opts = options
         opts.foreground = !detach
         if !detach { Waiter.becomeSubreaper() }
+        let terminal = (try? loadSpec(bundle: FileSystem.absolute(options.bundle)))?.process?.terminal == true
+        var proxy: TerminalProxy?
+        if terminal && !detach && options.consoleSocket == nil {
+            proxy = try TerminalProxy()
+            opts.consoleSocketFd = proxy!.containerEnd
+        }
         let state = try create(id: id, options: opts)
+        try proxy?.receiveMaster()
         do {
             try start(id: id)
         } catch {
@@ -15,7 +22,9 @@ extension Runtime {
             throw error
         }
         if detach { return 0 }
+        proxy?.start()
         let code = Waiter.wait(for: state.initPid)
+        proxy?.restore()
         if !keep { try? delete(id: id, force: true) }
         return code
     }
