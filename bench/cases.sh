@@ -14,7 +14,7 @@ header() {
 
 # runtime_cases RT BIN ROOT NS: the lifecycle cases of one runtime.
 runtime_cases() {
-    local rt=$1 bin=$2 root=$3 ns=$4 b=$WORK/bundles pids=$WORK/pids
+    local rt=$1 bin=$2 root=$3 ns=$4 b=$WORK/bundles pids=$STATE/pids
     local rtc="$bin --root $root"
     header "run/$rt" "$RUNS_SINGLE" "$ns"
     echo "step $rtc run --bundle $b/true {id}"
@@ -49,7 +49,7 @@ seccomp_cold_case() {
 enclave_case() {
     header "$1/rune" "$RUNS_SINGLE" ""
     echo "expect $3"
-    echo "step $RUNE --root $WORK/root-enclave run --bundle $2 {id}"
+    echo "step $RUNE --root $STATE/root-enclave run --bundle $2 {id}"
 }
 
 # calibration_cases NS: the runner's own floor, and what the mount-namespace hop used for crun costs.

@@ -11,12 +11,12 @@ export RUNE_SIM_PLATFORM_SEED=$WORK/sim/platform.seed
 # probe NAME BUNDLE EXPECT: one run of the bundle; adds the case when rune exits with EXPECT.
 probe() {
     local code=0
-    "$RUNE" --root "$WORK/root-enclave" run --bundle "$2" "probe-$1" >/dev/null 2>"$WORK/probe-$1.err" || code=$?
+    "$RUNE" --root "$STATE/root-enclave" run --bundle "$2" "probe-$1" >/dev/null 2>"$WORK/probe-$1.err" || code=$?
     if [ "$code" = "$3" ]; then
         ENCLAVE_CASES+=("$1 $2 $3")
     else
         ENCLAVE_NOTES+=("$1: skipped, probe exited $code (want $3): $(head -c 300 "$WORK/probe-$1.err" | tr '\n' ' ')")
-        "$RUNE" --root "$WORK/root-enclave" delete --force "probe-$1" >/dev/null 2>&1 || true
+        "$RUNE" --root "$STATE/root-enclave" delete --force "probe-$1" >/dev/null 2>&1 || true
     fi
 }
 

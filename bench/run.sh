@@ -33,12 +33,13 @@ done
 for tool in jq cc; do command -v $tool >/dev/null || { echo "bench: $tool not found" >&2; exit 1; }; done
 
 WORK=$(mktemp -d /tmp/rune-bench.XXXXXX)
+STATE=$WORK/state  # state roots and pid files on tmpfs, as /run is in production (here /run is on disk)
 NS=""
 # cleanup: delete what a failed case left behind (crun inside its namespace), then the work dir.
 cleanup() {
     local entry bin root id enter
     for entry in "$RUNE":root-rune "$RUNE":root-rune-cold "$RUNE":root-enclave "$RUNC":root-runc "$CRUN":root-crun; do
-        bin=${entry%:*} root=$WORK/${entry##*:} enter=()
+        bin=${entry%:*} root=$STATE/${entry##*:} enter=()
         [ -d "$root" ] || continue
         if [ "$bin" = "$CRUN" ] && [ -n "$NS" ]; then enter=(nsenter --mount="$NS"); fi
         for id in $("${enter[@]}" "$bin" --root "$root" list -q 2>/dev/null); do
@@ -46,11 +47,14 @@ cleanup() {
         done
     done
     if [ -n "$NS" ]; then umount "$NS" 2>/dev/null || true; umount "$WORK/ns" 2>/dev/null || true; fi
+    umount "$STATE" 2>/dev/null || true
     rm -rf "$WORK"
 }
 trap cleanup EXIT
 cc -O2 -Wall -Wextra -o "$WORK/runner" "$HERE/runner.c"
-mkdir -p "$WORK/bundles" "$WORK/pids"
+mkdir -p "$WORK/bundles" "$STATE"
+mount -t tmpfs -o size=64m,mode=0700 rune-bench "$STATE"
+mkdir -p "$STATE/pids"
 
 # bundle NAME ARGS_JSON [JQ_FILTER]: `runc spec` bundle (mkbundle.sh) with these process args.
 bundle() {
@@ -83,10 +87,10 @@ fi
 CASES=$WORK/cases
 {
     calibration_cases "$NS"
-    runtime_cases rune "$RUNE" "$WORK/root-rune" ""
-    runtime_cases runc "$RUNC" "$WORK/root-runc" ""
-    runtime_cases crun "$CRUN" "$WORK/root-crun" "$NS"
-    seccomp_cold_case "$RUNE" "$WORK/root-rune-cold"
+    runtime_cases rune "$RUNE" "$STATE/root-rune" ""
+    runtime_cases runc "$RUNC" "$STATE/root-runc" ""
+    runtime_cases crun "$CRUN" "$STATE/root-crun" "$NS"
+    seccomp_cold_case "$RUNE" "$STATE/root-rune-cold"
     enclave_cases
 } > "$CASES"
 
