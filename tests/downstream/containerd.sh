@@ -46,8 +46,8 @@ containerd_foreground_cases() {
     expect_eq "[$L] ctr run: stdin reaches the container" $'line one\nline two' "$OUT"
 
     capture "$CTR" run --rm --runc-binary "$RUNTIME" "$CTR_IMAGE" "ds-$L-view" sh -c "$VIEW_PROBE"
-    expect_eq "[$L] ctr run: container view probe exit code" "0" "$RC"
-    printf '%s\n' "$OUT" | normalise_view "$L" >"$T/view.containerd.$L"
+    expect_eq "[$L] ctr run: default view probe exit code" "0" "$RC"
+    record_view containerd-default
 
     capture_tty "$CTR" run --rm -t --runc-binary "$RUNTIME" "$CTR_IMAGE" "ds-$L-tty" sh -c 'tty; echo hi; exit 3'
     expect_contains "[$L] ctr run -t: a pty is the terminal" "/dev/pts/" "$OUT"
@@ -59,12 +59,35 @@ task_status() { "$CTR" task ls 2>/dev/null | awk -v id="$1" '$1 == id { print $3
 task_running() { [ "$(task_status "$1")" == RUNNING ]; }
 task_stopped() { [ "$(task_status "$1")" == STOPPED ]; }
 
+containerd_restricted_cases() {
+    local L=$LABEL
+    capture "$CTR" run --rm --runc-binary "$RUNTIME" --read-only --seccomp --cap-drop CAP_NET_RAW \
+        --cwd /tmp --env FOO=bar --mount "type=bind,src=$T/share,dst=/share,options=rbind:ro" \
+        "$CTR_IMAGE" "ds-$L-restricted" sh -c "$RESTRICTED_PROBE"
+    expect_eq "[$L] ctr run --read-only --seccomp ...: exit code" "0" "$RC"
+    expect_contains "[$L] ctr run --read-only: root is read-only" "touch: /x: Read-only file system" "$OUT"
+    expect_contains "[$L] ctr run --seccomp: filter mode" $'Seccomp:\t2' "$OUT"
+    expect_contains "[$L] ctr run --cwd --env" $'/tmp\nFOO=bar' "$OUT"
+    expect_contains "[$L] ctr run --mount ro bind: content and read-only" $'hello\ntouch: /share/y: Read-only file system' "$OUT"
+    record_view containerd-restricted
+
+    capture "$CTR" run --rm --runc-binary "$RUNTIME" --uidmap 0:100000:65536 --gidmap 0:100000:65536 \
+        "$CTR_IMAGE" "ds-$L-userns" sh -c "$USERNS_PROBE"
+    expect_eq "[$L] ctr run --uidmap --gidmap: exit code" "0" "$RC"
+    expect_contains "[$L] ctr run --uidmap --gidmap: maps, ids, owner" \
+        $' 0 100000 65536\n 0 100000 65536\n0\n0\n0 0\nwrote' "$OUT"
+    record_view containerd-userns
+}
+
 containerd_detached_cases() {
     local L=$LABEL id=ds-$LABEL-detached
     # sh exits 0 on SIGTERM, the signal `ctr task kill` sends by default.
-    capture "$CTR" run -d --runc-binary "$RUNTIME" "$CTR_IMAGE" "$id" sh -c "trap 'exit 0' TERM; sleep $MARK & wait"
+    capture "$CTR" run -d --runc-binary "$RUNTIME" --memory-limit 67108864 --cpus 0.5 --cpu-shares 512 \
+        "$CTR_IMAGE" "$id" sh -c "trap 'exit 0' TERM; sleep $MARK & wait"
     expect_eq "[$L] ctr run -d: exit code" "0" "$RC"
     expect_eq "[$L] ctr run -d: task is running" "RUNNING" "$(task_status "$id")"
+    expect_eq "[$L] ctr run --memory-limit --cpus --cpu-shares: cgroup limits" \
+        "67108864 max 50000 $(cpu_shares_as_seen 512)" "$(cgroup_limits "$CTR_NS/$id")"
 
     capture "$CTR" task exec --exec-id e1 "$id" sh -c 'echo from exec; exit 4'
     expect_eq "[$L] ctr task exec: output" "from exec" "$OUT"
@@ -76,6 +99,13 @@ containerd_detached_cases() {
     expect_eq "[$L] ctr task exec -t: exit code" "6" "$RC"
     capture "$CTR" task ps "$id"
     expect_contains "[$L] ctr task ps: lists the init process" "$("$CTR" task ls | awk -v id="$id" '$1 == id { print $2 }')" "$OUT"
+
+    capture "$CTR" task pause "$id"
+    expect_eq "[$L] ctr task pause: exit code" "0" "$RC"
+    expect_eq "[$L] ctr task pause: frozen" "PAUSED FROZEN" "$(task_status "$id") $(freezer_state "$CTR_NS/$id")"
+    capture "$CTR" task resume "$id"
+    expect_eq "[$L] ctr task resume: exit code" "0" "$RC"
+    expect_eq "[$L] ctr task resume: thawed" "RUNNING THAWED" "$(task_status "$id") $(freezer_state "$CTR_NS/$id")"
 
     capture "$CTR" task kill "$id"
     expect_eq "[$L] ctr task kill: exit code" "0" "$RC"
@@ -104,7 +134,7 @@ containerd_kill_case() {
 # Nothing of this runtime's containers may remain: mounts, cgroups, runtime state, shims, processes.
 containerd_leak_checks() {
     local L=$LABEL id
-    for id in "ds-$L-exit" "ds-$L-stdin" "ds-$L-view" "ds-$L-tty" "ds-$L-detached" "ds-$L-kill"; do
+    for id in "ds-$L-exit" "ds-$L-stdin" "ds-$L-view" "ds-$L-restricted" "ds-$L-userns" "ds-$L-tty" "ds-$L-detached" "ds-$L-kill"; do
         wait_until containerd_no_leftover "$id"
         expect_empty "[$L] containerd: nothing left of $id" "$(containerd_leftovers "$id")"
     done
@@ -150,6 +180,7 @@ containerd_suite() {
     capture "$CTR" image import "$T/oci.tar"
     if [ "$RC" != 0 ]; then fail "[$LABEL] ctr image import" "$OUT"; return; fi
     containerd_foreground_cases
+    containerd_restricted_cases
     containerd_detached_cases
     containerd_kill_case
     containerd_leak_checks

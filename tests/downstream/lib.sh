@@ -108,6 +108,7 @@ unmount_under() {
 # umask, oom score, masked and read-only paths. Run by the same podman/ctr command under each runtime,
 # the outputs (see normalise_view) must match.
 VIEW_PROBE='
+exec 2>&1
 grep -E "^(Cap|NoNewPrivs|Seccomp)" /proc/self/status
 cat /proc/self/limits
 sort /proc/self/mounts
@@ -119,8 +120,55 @@ cat /proc/kcore 2>&1 | wc -c; ls /proc/acpi /sys/firmware 2>&1
 echo 1 2>&1 >/proc/sys/kernel/domainname || echo "proc/sys read-only"
 '
 
+# A view of a restricted container: read-only root, capabilities, no_new_privs, user, cwd, env, a
+# read-only bind mount of $T/share.
+RESTRICTED_PROBE='
+exec 2>&1
+grep -E "^(Cap|NoNewPrivs|Seccomp)" /proc/self/status
+grep " / " /proc/self/mounts | cut -d" " -f4 | cut -d, -f1
+touch /x; id -u; id -g; pwd; echo "FOO=$FOO"
+cat /share/hello; touch /share/y
+grep " /share " /proc/self/mounts | cut -d" " -f2-4
+'
+
+# A view from inside a user namespace mapping 0-65535 to 100000-165535.
+USERNS_PROBE='
+exec 2>&1
+tr -s " " </proc/self/uid_map; tr -s " " </proc/self/gid_map
+id -u; id -g; ls -ln /bin/busybox | tr -s " " | cut -d" " -f3,4
+touch /tmp/x && echo wrote
+grep -E "^Cap(Eff|Bnd)" /proc/self/status
+'
+
+# record_view NAME: keeps $OUT, normalised, for compare_views in run.sh.
+record_view() { printf '%s\n' "$OUT" | normalise_view "$LABEL" >"$T/view.$1.$LABEL"; }
+
 # normalise_view LABEL: drops what differs between any two containers (their id and the overlay
 # directories of their root).
 normalise_view() {
     sed -E -e 's#^overlay / overlay .*#overlay / overlay OPTIONS#' -e "s#$1#LABEL#g"
+}
+
+# Resource limits of a container cgroup (relative path) as "memory pids cpu-quota cpu-shares", read
+# on the host: v1 files on v1 and hybrid hosts, the cgroup2 equivalents (cpu.weight) on pure v2.
+cgroup_limits() {
+    local v1=/sys/fs/cgroup v2=/sys/fs/cgroup/$1
+    if [ -d $v1/memory ]; then
+        echo "$(cat $v1/memory/$1/memory.limit_in_bytes) $(cat $v1/pids/$1/pids.max)" \
+            "$(cat $v1/cpu/$1/cpu.cfs_quota_us) $(cat $v1/cpu/$1/cpu.shares)"
+    else
+        echo "$(cat "$v2/memory.max") $(cat "$v2/pids.max") $(cut -d' ' -f1 "$v2/cpu.max") $(cat "$v2/cpu.weight")"
+    fi 2>&1
+}
+
+# The cgroup v1 shares a limit maps to on this host (runc's conversion to cpu.weight on pure v2).
+cpu_shares_as_seen() {
+    if [ -d /sys/fs/cgroup/memory ]; then echo "$1"; else echo $((1 + (($1 - 2) * 9999) / 262142)); fi
+}
+
+# FROZEN or THAWED, from the freezer of a container cgroup (relative path).
+freezer_state() {
+    if [ -d /sys/fs/cgroup/freezer ]; then
+        cat "/sys/fs/cgroup/freezer/$1/freezer.state" 2>&1
+    elif grep -qx 'frozen 1' "/sys/fs/cgroup/$1/cgroup.events"; then echo FROZEN; else echo THAWED; fi
 }

@@ -30,6 +30,13 @@ def add_bytes(tar, name, data, mode=0o644):
     tar.addfile(info, io.BytesIO(data))
 
 
+def owned_by_root(info):
+    """The host file's owner does not matter; the image's files belong to root."""
+    info.uid = info.gid = 0
+    info.uname = info.gname = "root"
+    return info
+
+
 def rootfs_tar():
     """bin/busybox plus one symlink per applet (what `busybox --install -s` makes), /etc/passwd and /etc/group."""
     raw = io.BytesIO()
@@ -38,7 +45,7 @@ def rootfs_tar():
             info = tarfile.TarInfo(name)
             info.type, info.mode = tarfile.DIRTYPE, mode
             tar.addfile(info)
-        tar.add(BUSYBOX, arcname="bin/busybox")
+        tar.add(BUSYBOX, arcname="bin/busybox", filter=owned_by_root)
         applets = subprocess.run([BUSYBOX, "--list"], check=True, capture_output=True, text=True).stdout.split()
         for applet in sorted(set(applets) - {"busybox"}):
             info = tarfile.TarInfo("bin/" + applet)

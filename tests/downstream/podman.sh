@@ -57,8 +57,8 @@ podman_foreground_cases() {
 
     podman_run_opts "$L-view"
     capture "${PM[@]}" run --rm "${RUN_OPTS[@]}" "$PODMAN_IMAGE" sh -c "$VIEW_PROBE"
-    expect_eq "[$L] podman run: container view probe exit code" "0" "$RC"
-    printf '%s\n' "$OUT" | normalise_view "$L" >"$T/view.podman.$L"
+    expect_eq "[$L] podman run: default view probe exit code" "0" "$RC"
+    record_view podman-default
 
     podman_run_opts "$L-tty"
     capture_tty "${PM[@]}" run --rm -t "${RUN_OPTS[@]}" "$PODMAN_IMAGE" sh -c 'tty; echo hi; exit 3'
@@ -67,15 +67,42 @@ podman_foreground_cases() {
     expect_eq "[$L] podman run -t: exit code" "3" "$RC"
 }
 
+podman_restricted_cases() {
+    local L=$LABEL
+    podman_run_opts "$L-restricted"
+    capture "${PM[@]}" run --rm "${RUN_OPTS[@]}" --read-only --cap-drop ALL --cap-add CHOWN \
+        --security-opt no-new-privileges --user 1000:1000 -w /tmp -e FOO=bar -v "$T/share:/share:ro" \
+        "$PODMAN_IMAGE" sh -c "$RESTRICTED_PROBE"
+    expect_eq "[$L] podman run --read-only --cap-drop ...: exit code" "0" "$RC"
+    expect_contains "[$L] podman run --read-only: root is read-only" "touch: /x: Read-only file system" "$OUT"
+    expect_contains "[$L] podman run --cap-drop ALL --cap-add CHOWN: CapEff" $'CapEff:\t0000000000000001' "$OUT"
+    expect_contains "[$L] podman run --security-opt no-new-privileges" $'NoNewPrivs:\t1' "$OUT"
+    expect_contains "[$L] podman run --user -w -e" $'1000\n1000\n/tmp\nFOO=bar' "$OUT"
+    expect_contains "[$L] podman run -v :ro: content and read-only" $'hello\ntouch: /share/y: Read-only file system' "$OUT"
+    record_view podman-restricted
+
+    podman_run_opts "$L-userns"
+    capture "${PM[@]}" run --rm "${RUN_OPTS[@]}" --uidmap 0:100000:65536 --gidmap 0:100000:65536 \
+        "$PODMAN_IMAGE" sh -c "$USERNS_PROBE"
+    expect_eq "[$L] podman run --uidmap --gidmap: exit code" "0" "$RC"
+    expect_contains "[$L] podman run --uidmap --gidmap: maps, ids, owner" \
+        $' 0 100000 65536\n 0 100000 65536\n0\n0\n0 0\nwrote' "$OUT"
+    record_view podman-userns
+}
+
 podman_detached_cases() {
     local L=$LABEL name=rune-ds-$LABEL-$$
     podman_run_opts "$L-detached"
     # sh exits 0 on SIGTERM, so `podman stop` ends it with the signal and not with its SIGKILL fallback.
-    capture "${PM[@]}" run -d --name "$name" "${RUN_OPTS[@]}" "$PODMAN_IMAGE" \
-        sh -c "trap 'exit 0' TERM; sleep $MARK & wait"
+    capture "${PM[@]}" run -d --name "$name" "${RUN_OPTS[@]}" --memory 64m --pids-limit 50 --cpus 0.5 \
+        --cpu-shares 512 "$PODMAN_IMAGE" sh -c "trap 'exit 0' TERM; sleep $MARK & wait"
     expect_eq "[$L] podman run -d: exit code" "0" "$RC"
     capture "${PM[@]}" inspect --format '{{.State.Status}}' "$name"
     expect_eq "[$L] podman run -d: container is running" "running" "$OUT"
+    local cgroup
+    cgroup=$PODMAN_CGROUP_PARENT/libpod-$(cat "$T/podman/cid.$L-detached")
+    expect_eq "[$L] podman run --memory --pids-limit --cpus --cpu-shares: cgroup limits" \
+        "67108864 50 50000 $(cpu_shares_as_seen 512)" "$(cgroup_limits "$cgroup")"
 
     capture "${PM[@]}" exec "$name" sh -c 'echo from exec; exit 4'
     expect_eq "[$L] podman exec: output" "from exec" "$OUT"
@@ -85,6 +112,18 @@ podman_detached_cases() {
     capture_tty "${PM[@]}" exec -t "$name" sh -c 'tty; exit 6'
     expect_contains "[$L] podman exec -t: a pty is the terminal" "/dev/pts/" "$OUT"
     expect_eq "[$L] podman exec -t: exit code" "6" "$RC"
+
+    capture "${PM[@]}" pause "$name"
+    expect_eq "[$L] podman pause: exit code" "0" "$RC"
+    expect_eq "[$L] podman pause: frozen" "paused FROZEN" \
+        "$("${PM[@]}" inspect --format '{{.State.Status}}' "$name") $(freezer_state "$cgroup")"
+    capture "${PM[@]}" unpause "$name"
+    expect_eq "[$L] podman unpause: exit code" "0" "$RC"
+    expect_eq "[$L] podman unpause: thawed" "running THAWED" \
+        "$("${PM[@]}" inspect --format '{{.State.Status}}' "$name") $(freezer_state "$cgroup")"
+    capture "${PM[@]}" update --memory 32m "$name"
+    expect_eq "[$L] podman update --memory: exit code" "0" "$RC"
+    expect_eq "[$L] podman update --memory: new limit" "33554432" "$(cgroup_limits "$cgroup" | cut -d' ' -f1)"
 
     capture "${PM[@]}" stop -t 30 "$name"
     expect_eq "[$L] podman stop: exit code" "0" "$RC"
@@ -111,7 +150,7 @@ podman_kill_case() {
 podman_leak_checks() {
     local L=$LABEL f id ids=()
     for f in "$T/podman"/cid."$L"-*; do [ -s "$f" ] && ids+=("$(cat "$f")"); done
-    expect_eq "[$L] podman: every container recorded its id" "7" "${#ids[@]}"
+    expect_eq "[$L] podman: every container recorded its id" "9" "${#ids[@]}"
     for id in "${ids[@]}"; do
         wait_until podman_no_leftover "$id"
         expect_empty "[$L] podman: nothing left of ${id:0:12}" "$(podman_leftovers "$id")"
@@ -136,6 +175,7 @@ podman_suite() {
     PODMAN_CGROUP_PARENTS+=("$PODMAN_CGROUP_PARENT")
     PM=("$PODMAN" --runtime "$RUNTIME")  # podman with the runtime under test
     podman_foreground_cases
+    podman_restricted_cases
     podman_detached_cases
     podman_kill_case
     podman_leak_checks
