@@ -15,12 +15,12 @@ all: rune runelet pals wasm shim
 
 # rune is short-lived and started for every operation: a static executable starts in about 1 ms.
 rune:
-	$(SWIFT) build -c release --product rune --scratch-path .build-static -Xswiftc -static-executable $(SWIFT_FLAGS)
+	$(SWIFT) build -c release --product rune --scratch-path .build-static -Xswiftc -static-executable -Xlinker --strip-all $(SWIFT_FLAGS)
 
 # The same code linked against the shared Swift runtime: the init-runelet of enclave containers,
 # which must be able to dlopen Swift PALs (a static executable cannot; docs/enclave.md).
 runelet:
-	$(SWIFT) build -c release --product rune --scratch-path .build-release $(SWIFT_FLAGS)
+	$(SWIFT) build -c release --product rune --scratch-path .build-release -Xlinker --strip-all $(SWIFT_FLAGS)
 
 pals:
 	$(MAKE) -f pal/skeleton/skeleton.mk OUT=$(OUT)/lib/rune
