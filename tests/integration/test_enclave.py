@@ -7,11 +7,15 @@ Every test also passes the leak check of the `rt` fixture; failure cases check i
 import json
 import os
 import signal
+import stat
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from enclave_helpers import VERSIONS, Trace, build_pal_from_source, build_skeleton, make_enclave
-from leaks import assert_nothing_left
+from helpers import COMMAND_TIMEOUT, Runtime, wait_for
+from leaks import assert_nothing_left, cgroup_dirs_matching, find_leaks
 
 pytestmark = pytest.mark.rune_only
 
@@ -203,7 +207,6 @@ def test_exec_detached_keeps_running(rt, enclave, trace, cid, hostdir, version):
     started(rt, cid, enclave(version, "sleep", "1000"))
     res = rt.cmd_detached("exec", "--detach", cid, "sh", "-c", "sleep 0.2; echo detached > /trace/exec-out")
     assert res.rc == 0, str(res)
-    from helpers import wait_for
     wait_for(lambda: (hostdir / "exec-out").exists() and (hostdir / "exec-out").read_text() == "detached\n",
              "the detached exec to finish its work")
 
@@ -346,7 +349,6 @@ def test_pal_kill_failure_is_reported(rt, enclave, pals, trace, cid, version):
     # A plain kill is relayed by the init-runelet, which logs the failure on the container's stderr.
     assert rt.cmd("kill", cid, "USR1").rc == 0
     trace.wait_for("pal_kill", 2)
-    from helpers import wait_for
     wait_for(lambda: "pal_kill failed: -1" in rt.output(cid)[1], "the relay's warning")
     assert rt.status(cid) == "running"
 
@@ -432,3 +434,149 @@ def test_commas_in_args_become_spaces(rt, enclave, trace, cid):
     assert res.rc == 0, str(res)
     assert trace.matching(r'^pal_init version=3 args=\["trace=/trace/calls greeting debug"\]')
     assert "Enclave runtime skeleton initialization succeeded" in res.err
+
+
+def test_pal_init_runs_in_container_cwd(rt, enclave, hostdir, trace, cid):
+    b = enclave(3, "true", extra="trace=relative-calls")
+    b.process["cwd"] = "/trace"
+    assert rt.run(cid, b).rc == 0
+    # A relative path in the args resolves against process.cwd inside the container (after pivot_root).
+    assert (hostdir / "relative-calls").read_text().startswith("pal_init version=3 ")
+
+
+def test_relative_pal_path_is_bundle_relative(rt, bundle, pals, hostdir, trace, cid):
+    b = bundle().args("true")
+    (b.path / "libpal.so").write_bytes(pals[2].read_bytes())
+    make_enclave(b, "libpal.so", hostdir)
+    res = rt.run(cid, b)  # rune's cwd is not the bundle
+    assert res.rc == 0, str(res)
+    assert trace.matching(r"^pal_init version=2 ")
+
+
+def test_unknown_log_level_falls_back_to_info(rt, enclave, trace, cid):
+    res = rt.run(cid, enclave(3, loglevel="loud"))
+    assert res.rc == 0, str(res)
+    assert "loud" in res.err
+    assert trace.matching(r'^pal_init .* log_level="info"')
+
+
+def test_agent_socket_is_private(rt, enclave, cid):
+    started(rt, cid, enclave(3, "sleep", "1000"))
+    mode = os.stat(rt.root / cid / "agent.sock").st_mode
+    assert stat.S_ISSOCK(mode) and stat.S_IMODE(mode) == 0o600
+
+
+# --- exec and run: signals, concurrency, clients that go away -------------------------------------------
+
+def popen(rt, *args):
+    return subprocess.Popen(rt.argv(*args), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+READY = "echo ready > /trace/ready"
+
+
+def wait_ready(hostdir):
+    wait_for(lambda: (hostdir / "ready").exists(), "the payload to be ready")
+
+
+def test_exec_relays_its_signals_to_its_own_payload(rt, enclave, trace, cid, hostdir):
+    started(rt, cid, enclave(3, "sleep", "1000"))
+    proc = popen(rt, "exec", cid, "sh", "-c", f"trap 'exit 9' TERM; {READY}; while :; do sleep 1 & wait $!; done")
+    wait_ready(hostdir)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=COMMAND_TIMEOUT)
+    assert proc.returncode == 9, err
+    # The exec's own PAL pid (the init payload is 1), not pal_kill(-1, ...).
+    assert trace.matching(r"^pal_kill pid=2 sig=15$")
+    assert rt.status(cid) == "running"
+
+
+def container_pids(cid):
+    """Pids in the container's pids cgroup (v1 hierarchy, or the unified one)."""
+    for directory in cgroup_dirs_matching([cid]):
+        procs = os.path.join(directory, "cgroup.procs")
+        if ("/pids/" in directory or "/unified/" in directory) and os.path.exists(procs):
+            with open(procs) as f:
+                return {int(line) for line in f if line.strip()}
+    raise AssertionError(f"no pids cgroup found for {cid}")
+
+
+def test_exec_client_gone_kills_its_payload(rt, enclave, trace, cid, hostdir):
+    started(rt, cid, enclave(3, "sleep", "1000"))
+    before = container_pids(cid)
+    proc = popen(rt, "exec", cid, "sh", "-c", f"{READY}; exec sleep 1000")
+    wait_ready(hostdir)
+    assert len(container_pids(cid)) > len(before)
+    proc.kill()
+    proc.communicate(timeout=COMMAND_TIMEOUT)
+    trace.wait_for("pal_kill")
+    assert trace.matching(r"^pal_kill pid=2 sig=9$")
+    wait_for(lambda: container_pids(cid) == before, "the orphaned exec payload to go")
+    assert rt.status(cid) == "running"
+
+
+def test_state_and_delete_force_during_exec(rt, enclave, trace, cid, hostdir, workdir):
+    started(rt, cid, enclave(3, "sleep", "1000"))
+    proc = popen(rt, "exec", cid, "sh", "-c", f"{READY}; exec sleep 1000")
+    wait_ready(hostdir)
+    try:
+        # Hang guards only: a command blocked behind the running exec is the failure.
+        state = rt.cmd("state", cid, timeout=15)
+        res = rt.cmd("delete", "--force", cid, timeout=15)
+    except subprocess.TimeoutExpired as blocked:
+        proc.kill()
+        proc.communicate(timeout=COMMAND_TIMEOUT)
+        pytest.fail(f"{blocked.cmd[3]} blocked while `rune exec` ran: the exec holds the container's state lock")
+    assert state.rc == 0 and json.loads(state.out)["status"] == "running", str(state)
+    assert res.rc == 0, str(res)
+    proc.communicate(timeout=COMMAND_TIMEOUT)
+    assert proc.returncode != 0
+    assert trace.count("pal_destroy") == 1
+    assert_nothing_left(rt, workdir, cid)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_concurrent_execs(rt, enclave, cid, version):
+    started(rt, cid, enclave(version, "sleep", "1000"))
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(lambda i: rt.cmd("exec", cid, "sh", "-c", f"echo exec-{i}; exit {i}"), range(6)))
+    for i, res in enumerate(results):
+        assert (res.rc, res.out) == (i, f"exec-{i}\n"), str(res)
+
+
+def test_foreground_run_forwards_signals_to_the_enclave(rt, enclave, trace, cid, hostdir):
+    b = enclave(3, "sh", "-c", f"trap 'exit 9' TERM; {READY}; while :; do sleep 1 & wait $!; done").save()
+    rt.ids.add(cid)
+    proc = popen(rt, "run", "--bundle", b.path, cid)
+    wait_ready(hostdir)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=COMMAND_TIMEOUT)
+    assert proc.returncode == 9, err
+    assert trace.matching(r"^pal_kill pid=1 sig=15$")
+    assert trace.count("pal_destroy") == 1
+
+
+def test_kill_all_v1_ends_the_container(rt, enclave, trace, cid):
+    started(rt, cid, enclave(1, "sleep", "1000"))
+    trace.wait_for("pal_exec")
+    res = rt.cmd("kill", "--all", cid, "TERM")
+    assert res.rc == 0, str(res)
+    rt.wait_status(cid, "stopped")
+    assert trace.count("pal_kill") == 0
+    assert trace.count("pal_destroy") == 1
+
+
+def test_long_state_root_path(runtime_path, enclave, workdir, cid):
+    # <root>/<id>/agent.sock is far beyond sun_path's 108 bytes here.
+    long_rt = Runtime(runtime_path, workdir / ("r" * 60) / ("s" * 60), workdir / "stdio-long")
+    assert len(str(long_rt.root / cid / "agent.sock")) > 108
+    try:
+        started(long_rt, cid, enclave(3, "sleep", "1000"))
+        res = long_rt.cmd("exec", cid, "echo", "long-root")
+        assert (res.rc, res.out) == (0, "long-root\n"), str(res)
+        assert long_rt.cmd("attest", cid).rc == 0
+    finally:
+        stubborn = long_rt.cleanup()
+        leaks = find_leaks(long_rt, workdir, long_rt.ids)
+    assert not stubborn and not leaks, (stubborn, leaks)
