@@ -33,6 +33,7 @@ main() {
     source "$HERE/lib.sh"
     source "$HERE/podman.sh"
     source "$HERE/containerd.sh"
+    exec 8>&1 9>&2  # the real stdout and stderr, for on_exit (a signal may land inside a redirection)
     trap on_exit EXIT
     trap 'exit 130' INT TERM
 
@@ -97,6 +98,7 @@ on_exit() {
     local rc=$?
     set +e
     trap - EXIT
+    exec 1>&8 2>&9
     podman_cleanup
     containerd_cleanup
     unmount_under "$T/"
