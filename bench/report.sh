@@ -47,6 +47,9 @@ tables() {
         print "|---|---|---|---|---|---|---|---|---|---|---|"
         row("`run` of /bin/true", "run/rune", "run/runc", "run/crun")
         row("create + start + wait + delete", "lifecycle/rune", "lifecycle/runc", "lifecycle/crun")
+        row("&nbsp;&nbsp;`create` alone (CPU without the waiting init)", "create/rune", "create/runc", "create/crun")
+        row("&nbsp;&nbsp;`start` alone", "start/rune", "start/runc", "start/crun")
+        row("&nbsp;&nbsp;`delete` of the stopped container", "delete/rune", "delete/runc", "delete/crun")
         row("50 `run`s one after another (total)", "seq50/rune", "seq50/runc", "seq50/crun")
         row("10 `run`s in parallel (total)", "par10/rune", "par10/runc", "par10/crun")
         row("`delete --force` of a running container", "delete-force/rune", "delete-force/runc", "delete-force/crun")

@@ -8,7 +8,7 @@
  *   before ARGV...     untimed, run once per job before the clock starts
  *   step ARGV...       timed command
  *   waitpid FILE       timed: wait until the pid written in FILE has exited (a detached container)
- *   after ARGV...      untimed clean-up after the clock stops (also `after-waitpid FILE`)
+ *   after ARGV...      untimed clean-up after the clock stops (also `before-waitpid FILE`, `after-waitpid FILE`)
  * One iteration runs `batch` jobs, at most `parallel` at once; a job is the case's steps in order. Iterations are
  * interleaved round-robin across cases so that load changes hit every runtime alike.
  *
@@ -89,6 +89,7 @@ static void parse_line(char *line) {
     else if (!strcmp(key, "expect")) c->expect = atoi(rest);
     else if (!strcmp(key, "ns")) { if ((c->nsfd = open(rest, O_RDONLY | O_CLOEXEC)) < 0) die(rest); }
     else if (!strcmp(key, "before")) add_step(c, CMD, BEFORE, rest);
+    else if (!strcmp(key, "before-waitpid")) add_step(c, WAITPID, BEFORE, rest);
     else if (!strcmp(key, "step")) add_step(c, CMD, TIMED, rest);
     else if (!strcmp(key, "waitpid")) add_step(c, WAITPID, TIMED, rest);
     else if (!strcmp(key, "after")) add_step(c, CMD, AFTER, rest);
