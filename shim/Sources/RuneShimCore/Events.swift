@@ -1,4 +1,5 @@
 import Glibc
+import NIOConcurrencyHelpers
 import ShimProto
 import SwiftProtobuf
 import TTRPC
@@ -13,6 +14,8 @@ public final class EventPublisher: @unchecked Sendable {
     }
 
     private let queue = BlockingQueue<Item?>()
+    /// Queued or being sent; drain() waits for zero.
+    private let pending = ManagedAtomicCounter()
     private let namespace: String
     private let address: String
     private var logger: ShimLogger
@@ -27,6 +30,7 @@ public final class EventPublisher: @unchecked Sendable {
     /// Queues an event. The Any's type URL is the bare proto name, as containerd 1.6 decodes it.
     public func publish<M: SwiftProtobuf.Message>(_ topic: String, _ message: M) {
         guard !address.isEmpty else { return }
+        pending.add(1)
         queue.push(Item(topic: topic, event: bareAny(message), timestamp: timestampNow()))
     }
 
@@ -43,6 +47,7 @@ public final class EventPublisher: @unchecked Sendable {
             request.envelope = envelope
             let payload: [UInt8] = (try? request.serializedBytes()) ?? []
             forward(client, payload, topic: item.topic)
+            pending.add(-1)
         }
     }
 
@@ -64,7 +69,7 @@ public final class EventPublisher: @unchecked Sendable {
 
     /// Waits (bounded) until queued events are sent; used before the shim exits.
     public func drain() {
-        for _ in 0..<100 where !queue.isEmpty { usleep(20_000) }
+        for _ in 0..<2000 where pending.value > 0 { usleep(1000) }
     }
 }
 
@@ -95,4 +100,12 @@ func bareAny<M: SwiftProtobuf.Message>(_ message: M) -> Google_Protobuf_Any {
     field(1, Array(M.protoMessageName.utf8))
     field(2, value)
     return (try? Google_Protobuf_Any(serializedBytes: wire)) ?? Google_Protobuf_Any()
+}
+
+/// A counter shared between the publisher thread and the callers of publish().
+final class ManagedAtomicCounter: @unchecked Sendable {
+    private let lock = NIOLock()
+    private var count = 0
+    func add(_ n: Int) { lock.withLock { count += n } }
+    var value: Int { lock.withLock { count } }
 }

@@ -28,17 +28,12 @@ public enum ServeCommand {
         }
         let exit: @Sendable () -> Void = {
             events.drain()
-            Glibc.exit(0)
+            _exit(0)  // no atexit work racing the other threads; nothing is buffered
         }
-        let service = TaskService(namespace: flags.namespace, events: events, logger: logger) {
-            // Unlink now, so a `start` for a new container with the same id or group cannot pick this
-            // dying shim; reply (the handler returns right after), then leave.
-            removeSocket()
-            startThread {
-                usleep(50_000)
-                exit()
-            }
-        }
+        let service = TaskService(namespace: flags.namespace, events: events, logger: logger,
+                                  // Unlink at once, so a `start` for a new container with the same id or group
+                                  // cannot pick this dying shim; exit once the Shutdown reply is written.
+                                  onShutdown: removeSocket, afterShutdownReply: { startThread(exit) })
         ReaperThread.started = true
         startThread {
             signalLoop {
@@ -49,7 +44,7 @@ public enum ServeCommand {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         _ = try TTRPCServer(group: group, handler: service).serve(listeningSocket: listenerFD)
         logger.debugLog("serving \(flags.id) on \(socketPath)")
-        MemoryTrimmer.trimText()
+        MemoryTrimmer.shared.noteActivity()
         MemoryTrimmer.shared.start()
         while true { pause() }
     }

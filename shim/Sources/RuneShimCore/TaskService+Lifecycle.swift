@@ -142,8 +142,11 @@ extension TaskService {
     }
 
     func shutdown(_ r: Containerd_Task_V2_ShutdownRequest) async throws -> SwiftProtobuf.Google_Protobuf_Empty {
-        let empty = lock.withLock { containers.isEmpty }
-        if empty || r.now { onShutdown() }
+        let leave = lock.withLock {
+            shuttingDown = shuttingDown || containers.isEmpty || r.now
+            return shuttingDown
+        }
+        if leave { onShutdown() }
         return SwiftProtobuf.Google_Protobuf_Empty()
     }
 }

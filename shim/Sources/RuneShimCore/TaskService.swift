@@ -13,14 +13,22 @@ public final class TaskService: TTRPCHandler, @unchecked Sendable {
     let logger: ShimLogger
     let lock = NIOLock()
     var containers: [String: ShimContainer] = [:]
-    /// Called after a Shutdown that leaves no containers: the serving process removes its socket and exits.
+    /// A Shutdown that leaves no containers: the serving process removes its socket, replies, then exits.
     let onShutdown: @Sendable () -> Void
+    let afterShutdownReply: @Sendable () -> Void
+    var shuttingDown = false
 
-    public init(namespace: String, events: EventPublisher, logger: ShimLogger, onShutdown: @escaping @Sendable () -> Void) {
+    public init(namespace: String, events: EventPublisher, logger: ShimLogger, onShutdown: @escaping @Sendable () -> Void,
+                afterShutdownReply: @escaping @Sendable () -> Void) {
         self.namespace = namespace
         self.events = events
         self.logger = logger
         self.onShutdown = onShutdown
+        self.afterShutdownReply = afterShutdownReply
+    }
+
+    public func replySent(_ request: TTRPCRequest) {
+        if request.method == "Shutdown" && lock.withLock({ shuttingDown }) { afterShutdownReply() }
     }
 
     public func handle(_ request: TTRPCRequest) async throws -> [UInt8] {

@@ -6,10 +6,13 @@ public protocol TTRPCHandler: AnyObject, Sendable {
     func handle(_ request: TTRPCRequest) async throws -> [UInt8]
     /// Called once per accepted connection when the peer goes away.
     func connectionClosed()
+    /// Called once the reply to `request` has been written to the socket (e.g. to exit after Shutdown).
+    func replySent(_ request: TTRPCRequest)
 }
 
 extension TTRPCHandler {
     public func connectionClosed() {}
+    public func replySent(_ request: TTRPCRequest) {}
 }
 
 /// A ttrpc server: every request runs in its own task, replies go out in completion order.
@@ -102,13 +105,14 @@ final class TTRPCConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
             }
             loop.execute {
                 self.inFlight[stream] = nil
-                self.reply(stream, response, channel)
+                self.reply(stream, response, channel) { handler.replySent(request) }
             }
         }
     }
 
-    private func reply(_ stream: UInt32, _ response: TTRPCResponse, _ channel: Channel) {
+    private func reply(_ stream: UInt32, _ response: TTRPCResponse, _ channel: Channel, sent: (() -> Void)? = nil) {
         let frame = TTRPCFrame(streamID: stream, type: .response, payload: response.encoded())
-        channel.writeAndFlush(channel.allocator.buffer(bytes: frame.encoded()), promise: nil)
+        let done = channel.writeAndFlush(channel.allocator.buffer(bytes: frame.encoded()))
+        if let sent { done.whenComplete { _ in sent() } }
     }
 }
