@@ -26,7 +26,7 @@ extension Runtime {
             throw RuneError(.invalidArgument, "cannot allocate tty if rune will detach without setting console socket")
         }
         if state.enclave != nil, let ops = enclaveOps {
-            _ = lock
+            lock.release()
             return try ops.exec(state, stateDir: store.directory(id), options: options)
         }
         if !options.detach { Waiter.becomeSubreaper() }
@@ -54,7 +54,7 @@ extension Runtime {
             waitGone(child.initPid)
             throw (error as? RuneError) ?? RuneError(.failed, "\(error)")
         }
-        _ = lock
+        lock.release()
         if let pidFile = options.pidFile { try writePidFile(pidFile, pid: child.initPid) }
         if options.detach { return 0 }
         return Waiter.wait(for: child.initPid)

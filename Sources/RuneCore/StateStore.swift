@@ -76,7 +76,7 @@ public struct StateStore: Sendable {
 
 /// An exclusive flock on a state directory, released on close.
 public final class StateLock: @unchecked Sendable {
-    public let fd: Int32
+    public private(set) var fd: Int32
 
     init(directory: String) throws(RuneError) {
         do {
@@ -85,5 +85,11 @@ public final class StateLock: @unchecked Sendable {
         } catch { throw error.rune }
     }
 
-    deinit { close(fd) }
+    /// Lets other commands at the container (a long `exec` must not block `state` or `delete`).
+    public func release() {
+        if fd >= 0 { close(fd) }
+        fd = -1
+    }
+
+    deinit { release() }
 }
