@@ -80,6 +80,10 @@ carrier_paths() {
     check "carrier: the image's own signature is kept" cmp "$T/offline.sig" "$(bundle_of c5)/rootfs/app/app.wasm.sig"
     out=$(python3 -c 'import json,sys; print(sum("RUNE_CARRIER" in e for e in json.load(open(sys.argv[1]))["process"]["env"]))' "$(bundle_of c5)/config.json" 2>&1)
     expect_eq "carrier: RUNE_CARRIER* are not in the workload env" 0 "$out"
+    if [ -z "${RUNE_PAL_PATH:-}" ]; then  # with runc the workload is a shell: exec into it
+        out=$(timeout 30 $CTR task exec --exec-id y c5 /bin/sh -c 'env | grep -c RUNE_CARRIER' 2>&1)
+        expect_eq "carrier: RUNE_CARRIER* are not in an exec's env" 0 "$out"
+    fi
     carrier_stop c5
 
     printf '[carrier]\nenclave_tool = "%s"\nsigning_key = "%s/signer.key"\npal_path = "%s"\n' "$tool" "$T" "$pal" >"$T/sign.toml"

@@ -34,6 +34,18 @@ public enum CarrierRegistry {
         }
     }
 
+    static func isCarrierVariable(_ entry: String) -> Bool {
+        CarrierEnv.all.contains { entry.hasPrefix($0 + "=") }
+    }
+
+    /// An exec's OCI Process JSON without the carrier variables (containerd copies the container's env).
+    static func withoutCarrierEnv(_ processJSON: [UInt8]) -> [UInt8] {
+        guard var process = try? JSON.parse(processJSON), let env = process["env"]?.array,
+              env.contains(where: { isCarrierVariable($0.string ?? "") }) else { return processJSON }
+        process["env"] = .array(env.filter { !isCarrierVariable($0.string ?? "") })
+        return Array(process.serialized().utf8)
+    }
+
     /// Applies the carrier to a bundle whose rootfs is mounted: rewrites config.json in place.
     /// CRI sandbox (pause) containers are never enclaves.
     static func apply(bundle: String, rootfs: String, config: ShimConfig, configPath: String, tool: EnclaveTool) throws {
@@ -52,7 +64,7 @@ public enum CarrierRegistry {
         for (k, v) in edits { annotations[k] = .string(v) }
         spec["annotations"] = annotations
         // The carrier settings are for the shim; the workload never sees them.
-        let kept = envList.filter { entry in !CarrierEnv.all.contains { entry.hasPrefix($0 + "=") } }
+        let kept = envList.filter { !isCarrierVariable($0) }
         if var process = spec["process"] {
             process["env"] = .array(kept.map { .string($0) })
             spec["process"] = process

@@ -96,7 +96,7 @@ extension TaskService {
         guard !r.execID.isEmpty else { throw ShimError.invalidArgument("exec: exec_id is empty") }
         guard r.hasSpec, !r.spec.value.isEmpty else { throw ShimError.invalidArgument("exec \(r.execID): process spec is empty") }
         let p = ShimProcess(containerID: r.id, execID: r.execID, stdin: r.stdin, stdout: r.stdout, stderr: r.stderr,
-                            terminal: r.terminal, processSpec: Array(r.spec.value))
+                            terminal: r.terminal, processSpec: CarrierRegistry.withoutCarrierEnv(Array(r.spec.value)))
         try lock.withLock {
             guard c.initProcess.status == .running || c.initProcess.status == .paused else {
                 throw ShimError.failedPrecondition("container \(r.id) is not running")
