@@ -59,6 +59,15 @@ task_status() { "$CTR" task ls 2>/dev/null | awk -v id="$1" '$1 == id { print $3
 task_running() { [ "$(task_status "$1")" == RUNNING ]; }
 task_stopped() { [ "$(task_status "$1")" == STOPPED ]; }
 
+# A failing create: ctr reports the runtime's error (read from its JSON log by the shim).
+containerd_error_cases() {
+    local L=$LABEL
+    capture "$CTR" run --rm --runc-binary "$RUNTIME" "$CTR_IMAGE" "ds-$L-notfound" nonexistent
+    expect_eq "[$L] ctr run of a missing command: exit code" "1" "$RC"
+    expect_contains "[$L] ctr run of a missing command: message" 'executable file not found in $PATH' "$OUT"
+    expect_lacks "[$L] ctr run of a missing command: message parsed from the JSON log" 'level=error' "$OUT"
+}
+
 containerd_restricted_cases() {
     local L=$LABEL
     capture "$CTR" run --rm --runc-binary "$RUNTIME" --read-only --seccomp --cap-drop CAP_NET_RAW \
@@ -134,7 +143,7 @@ containerd_kill_case() {
 # Nothing of this runtime's containers may remain: mounts, cgroups, runtime state, shims, processes.
 containerd_leak_checks() {
     local L=$LABEL id
-    for id in "ds-$L-exit" "ds-$L-stdin" "ds-$L-view" "ds-$L-restricted" "ds-$L-userns" "ds-$L-tty" "ds-$L-detached" "ds-$L-kill"; do
+    for id in "ds-$L-exit" "ds-$L-stdin" "ds-$L-notfound" "ds-$L-view" "ds-$L-restricted" "ds-$L-userns" "ds-$L-tty" "ds-$L-detached" "ds-$L-kill"; do
         wait_until containerd_no_leftover "$id"
         expect_empty "[$L] containerd: nothing left of $id" "$(containerd_leftovers "$id")"
     done
@@ -180,6 +189,7 @@ containerd_suite() {
     capture "$CTR" image import "$T/oci.tar"
     if [ "$RC" != 0 ]; then fail "[$LABEL] ctr image import" "$OUT"; return; fi
     containerd_foreground_cases
+    containerd_error_cases
     containerd_restricted_cases
     containerd_detached_cases
     containerd_kill_case

@@ -20,6 +20,11 @@ expect_contains() {
     if [[ "$3" == *"$2"* ]]; then pass "$1"; else fail "$1" "[$2] not in [$(printf '%s' "$3" | one_line)]"; fi
 }
 
+# expect_lacks NAME NEEDLE HAYSTACK
+expect_lacks() {
+    if [[ "$3" != *"$2"* ]]; then pass "$1"; else fail "$1" "[$2] in [$(printf '%s' "$3" | one_line)]"; fi
+}
+
 # expect_empty NAME WHAT: passes when WHAT (a list of leftovers) is empty.
 expect_empty() {
     if [ -z "$2" ]; then pass "$1"; else fail "$1" "left behind: $(printf '%s' "$2" | one_line)"; fi

@@ -4,6 +4,14 @@
 
 PODMAN_IMAGE=localhost/rune-downstream-busybox:test
 
+# podman passes --log FILE --log-format json only to the runtimes it lists by file name (crun, runc
+# by default) and then reports their error messages cleanly; the runtimes under test are listed too.
+json_names() {
+    local r
+    for r in "${RUNTIMES[@]}"; do printf '"%s", ' "$(basename "$r")"; done
+    echo '"crun", "runc"'
+}
+
 podman_setup() {
     local d=$T/podman
     mkdir -p "$d/root" "$d/runroot" "$d/tmp" "$d/networks" "$T/bin"
@@ -13,6 +21,7 @@ netns = "none"
 [network]
 network_config_dir = "$d/networks"
 [engine]
+runtime_supports_json = [$(json_names)]
 cgroup_manager = "cgroupfs"
 events_logger = "file"
 lock_type = "file"
@@ -65,6 +74,19 @@ podman_foreground_cases() {
     expect_contains "[$L] podman run -t: a pty is the terminal" "/dev/pts/" "$OUT"
     expect_contains "[$L] podman run -t: output" "hi" "$OUT"
     expect_eq "[$L] podman run -t: exit code" "3" "$RC"
+}
+
+# A failing create: podman maps the runtime's error to 127 (not found) and 126 (not executable).
+podman_error_cases() {
+    local L=$LABEL
+    podman_run_opts "$L-notfound"
+    capture "${PM[@]}" run --rm "${RUN_OPTS[@]}" "$PODMAN_IMAGE" nonexistent
+    expect_eq "[$L] podman run of a missing command: exit code 127" "127" "$RC"
+    expect_contains "[$L] podman run of a missing command: message" 'executable file not found in $PATH' "$OUT"
+    expect_lacks "[$L] podman run of a missing command: message parsed from the JSON log" 'level=error' "$OUT"
+    podman_run_opts "$L-noexec"
+    capture "${PM[@]}" run --rm "${RUN_OPTS[@]}" "$PODMAN_IMAGE" /etc/passwd
+    expect_eq "[$L] podman run of a non-executable file: exit code 126" "126" "$RC"
 }
 
 podman_restricted_cases() {
@@ -150,7 +172,7 @@ podman_kill_case() {
 podman_leak_checks() {
     local L=$LABEL f id ids=()
     for f in "$T/podman"/cid."$L"-*; do [ -s "$f" ] && ids+=("$(cat "$f")"); done
-    expect_eq "[$L] podman: every container recorded its id" "9" "${#ids[@]}"
+    expect_eq "[$L] podman: every container recorded its id" "11" "${#ids[@]}"
     for id in "${ids[@]}"; do
         wait_until podman_no_leftover "$id"
         expect_empty "[$L] podman: nothing left of ${id:0:12}" "$(podman_leftovers "$id")"
@@ -175,6 +197,7 @@ podman_suite() {
     PODMAN_CGROUP_PARENTS+=("$PODMAN_CGROUP_PARENT")
     PM=("$PODMAN" --runtime "$RUNTIME")  # podman with the runtime under test
     podman_foreground_cases
+    podman_error_cases
     podman_restricted_cases
     podman_detached_cases
     podman_kill_case
