@@ -106,6 +106,13 @@ containerd_detached_cases() {
     capture_tty "$CTR" task exec -t --exec-id e3 "$id" sh -c 'tty; exit 6'
     expect_contains "[$L] ctr task exec -t: a pty is the terminal" "/dev/pts/" "$OUT"
     expect_eq "[$L] ctr task exec -t: exit code" "6" "$RC"
+    local pid
+    pid=$("$CTR" task ls | awk -v id="$id" '$1 == id { print $2 }')
+    capture "$CTR" run --rm --runc-binary "$RUNTIME" --with-ns "pid:/proc/$pid/ns/pid" --with-ns "ipc:/proc/$pid/ns/ipc" \
+        "$CTR_IMAGE" "ds-$L-joined" \
+        sh -c 'ps -o comm | grep -c "^sleep"; [ "$(readlink /proc/1/ns/ipc)" == "$(readlink /proc/self/ns/ipc)" ] && echo same ipc'
+    expect_eq "[$L] ctr run --with-ns pid: ipc:: shares the namespaces" $'1\nsame ipc' "$OUT"
+
     capture "$CTR" task ps "$id"
     expect_contains "[$L] ctr task ps: lists the init process" "$("$CTR" task ls | awk -v id="$id" '$1 == id { print $2 }')" "$OUT"
 
@@ -143,7 +150,7 @@ containerd_kill_case() {
 # Nothing of this runtime's containers may remain: mounts, cgroups, runtime state, shims, processes.
 containerd_leak_checks() {
     local L=$LABEL id
-    for id in "ds-$L-exit" "ds-$L-stdin" "ds-$L-notfound" "ds-$L-view" "ds-$L-restricted" "ds-$L-userns" "ds-$L-tty" "ds-$L-detached" "ds-$L-kill"; do
+    for id in "ds-$L-exit" "ds-$L-stdin" "ds-$L-notfound" "ds-$L-view" "ds-$L-restricted" "ds-$L-userns" "ds-$L-tty" "ds-$L-joined" "ds-$L-detached" "ds-$L-kill"; do
         wait_until containerd_no_leftover "$id"
         expect_empty "[$L] containerd: nothing left of $id" "$(containerd_leftovers "$id")"
     done

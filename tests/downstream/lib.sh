@@ -125,6 +125,9 @@ cat /proc/kcore 2>&1 | wc -c; ls /proc/acpi /sys/firmware 2>&1
 echo 1 2>&1 >/proc/sys/kernel/domainname || echo "proc/sys read-only"
 '
 
+# Inside a container: waits (a bounded number of polls) for a file to be non-empty, then prints it.
+WAIT_FOR_FILE='wait_file() { i=0; while [ ! -s "$1" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done; cat "$1"; }; wait_file'
+
 # A view of a restricted container: read-only root, capabilities, no_new_privs, user, cwd, env, a
 # read-only bind mount of $T/share.
 RESTRICTED_PROBE='

@@ -147,6 +147,27 @@ podman_detached_cases() {
     expect_eq "[$L] podman update --memory: exit code" "0" "$RC"
     expect_eq "[$L] podman update --memory: new limit" "33554432" "$(cgroup_limits "$cgroup" | cut -d' ' -f1)"
 
+    capture "${PM[@]}" exec -d "$name" sh -c 'echo detached >/tmp/exec-d'
+    expect_eq "[$L] podman exec -d: exit code" "0" "$RC"
+    capture "${PM[@]}" exec "$name" sh -c "$WAIT_FOR_FILE /tmp/exec-d"
+    expect_eq "[$L] podman exec -d: the process ran" "detached" "$OUT"
+
+    # Joining namespaces by path: podman passes /proc/PID/ns/* of the running container.
+    podman_run_opts "$L-joined"
+    capture "${PM[@]}" run --rm "${RUN_OPTS[@]}" --pid "container:$name" --ipc "container:$name" "$PODMAN_IMAGE" \
+        sh -c 'ps -o comm | grep -c "^sleep"; [ "$(readlink /proc/1/ns/ipc)" == "$(readlink /proc/self/ns/ipc)" ] && echo same ipc'
+    expect_eq "[$L] podman run --pid/--ipc container:NAME: shares the namespaces" $'1\nsame ipc' "$OUT"
+
+    # restart = stop, the runtime's delete, then create and start again under the same id.
+    local before
+    before=$("${PM[@]}" inspect --format '{{.State.Pid}}' "$name")
+    capture "${PM[@]}" restart -t 30 "$name"
+    expect_eq "[$L] podman restart: exit code" "0" "$RC"
+    capture "${PM[@]}" inspect --format '{{.State.Status}} {{ne .State.Pid '"$before"'}}' "$name"
+    expect_eq "[$L] podman restart: running with a new init process" "running true" "$OUT"
+    capture "${PM[@]}" exec "$name" cat /tmp/exec-d
+    expect_eq "[$L] podman restart: exec into the restarted container" "detached" "$OUT"
+
     capture "${PM[@]}" stop -t 30 "$name"
     expect_eq "[$L] podman stop: exit code" "0" "$RC"
     capture "${PM[@]}" inspect --format '{{.State.Status}} {{.State.ExitCode}}' "$name"
@@ -172,7 +193,7 @@ podman_kill_case() {
 podman_leak_checks() {
     local L=$LABEL f id ids=()
     for f in "$T/podman"/cid."$L"-*; do [ -s "$f" ] && ids+=("$(cat "$f")"); done
-    expect_eq "[$L] podman: every container recorded its id" "11" "${#ids[@]}"
+    expect_eq "[$L] podman: every container recorded its id" "12" "${#ids[@]}"
     for id in "${ids[@]}"; do
         wait_until podman_no_leftover "$id"
         expect_empty "[$L] podman: nothing left of ${id:0:12}" "$(podman_leftovers "$id")"
