@@ -12,7 +12,8 @@ struct AgentServer {
         let runelet = runelet
         startThread {
             while true {
-                let conn = accept(fd, nil, nil)
+                // Close-on-exec from the start: a payload the PAL starts must never hold an agent connection.
+                let conn = accept4(fd, nil, nil, Int32(SOCK_CLOEXEC.rawValue))
                 if conn < 0 { if errno == EINTR || errno == ECONNABORTED { continue }; return }
                 startThread { AgentSession(connection: AgentConnection(fd: conn), runelet: runelet).serve() }
             }
@@ -71,7 +72,7 @@ struct AgentSession {
         let status = try pal.run(path: path, argv: argv, env: env,
                                  stdio: (request.fds[0], request.fds[1], request.fds[2])) { pid in
             try? conn.send(AgentFrame(.started, ["pid": String(pid)]))
-            let relay = AgentConnection(fd: dup(conn.fd))
+            let relay = AgentConnection(fd: fcntl(conn.fd, F_DUPFD_CLOEXEC, 0))
             startThread {
                 // Relay the client's signals; EOF before the payload ended means the client is gone: kill it,
                 // unless it detached (rune exec --detach), which leaves the payload running on its own.
@@ -87,6 +88,12 @@ struct AgentSession {
         shutdown(connection.fd, Int32(SHUT_RDWR))
     }
 }
+
+/// accept4(2), which the Glibc module does not export (it is a GNU extension); the runelet is always dynamic.
+private let accept4: @convention(c) (Int32, UnsafeMutablePointer<sockaddr>?, UnsafeMutablePointer<socklen_t>?, Int32) -> Int32 = {
+    guard let symbol = dlsym(nil, "accept4") else { fatalError("accept4 not found in libc") }
+    return unsafeBitCast(symbol, to: (@convention(c) (Int32, UnsafeMutablePointer<sockaddr>?, UnsafeMutablePointer<socklen_t>?, Int32) -> Int32).self)
+}()
 
 enum Hex {
     static func encode(_ bytes: [UInt8]) -> String {

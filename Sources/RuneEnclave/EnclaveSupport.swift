@@ -7,7 +7,9 @@ import RuneSystem
 public enum EnclaveSupport {
     public static func install(into runtime: inout Runtime) {
         runtime.enclaveResolver = { (spec: inout Spec, bundle: String) throws(RuneError) -> EnclaveSettings? in
-            try EnclaveConfig.resolve(&spec, bundle: bundle)
+            guard let settings = try EnclaveConfig.resolve(&spec, bundle: bundle) else { return nil }
+            try checkRunelet()
+            return settings
         }
         runtime.enclaveOps = EnclaveClient()
         runtime.initExecutable = { enclave in
@@ -32,6 +34,32 @@ public enum EnclaveSupport {
         let bin = String(exe[..<(exe.lastIndex(of: "/") ?? exe.startIndex)])
         let candidate = bin + "/../lib/rune/rune-runelet"
         return access(candidate, X_OK) == 0 ? FileSystem.normalize(candidate) : nil
+    }
+
+    /// Fails before anything is created when no init could host a PAL: a static executable cannot dlopen
+    /// (a PAL loaded into one crashes at its first call), so a static rune needs the dynamic runelet.
+    static func checkRunelet() throws(RuneError) {
+        if let env = getenv("RUNE_RUNELET") {
+            let path = String(cString: env)
+            guard access(path, X_OK) == 0 else { throw RuneError(.invalidArgument, "RUNE_RUNELET=\(path): \(String(cString: strerror(errno)))") }
+            return
+        }
+        if runeletPath() == nil && !hasDynamicLoader() {
+            throw RuneError(.unsupported, "enclave containers need the dynamically linked runelet: install lib/rune/rune-runelet "
+                + "beside bin/rune or set RUNE_RUNELET (this rune is a static executable and cannot load a PAL)")
+        }
+    }
+
+    /// AT_BASE in /proc/self/auxv is the dynamic loader's address: 0 (or absent) in a static executable.
+    static func hasDynamicLoader() -> Bool {
+        let fd = open("/proc/self/auxv", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return true }
+        defer { close(fd) }
+        var pair: (UInt64, UInt64) = (0, 0)
+        while withUnsafeMutableBytes(of: &pair, { read(fd, $0.baseAddress, 16) }) == 16 && pair.0 != 0 {
+            if pair.0 == 7 /* AT_BASE */ { return pair.1 != 0 }
+        }
+        return false
     }
 
     /// `rune attest`: evidence from a running enclave container.

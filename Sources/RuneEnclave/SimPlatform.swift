@@ -23,7 +23,7 @@ enum SimPlatform {
 
     static func exportSeed() throws {
         let path = seedPath
-        let fd = try Syscall.check("open", path) { open(path, O_RDONLY) }
+        let fd = try Syscall.check("open", path) { open(path, O_RDONLY | O_CLOEXEC) }
         setenv("RUNE_SIM_PLATFORM_FD", String(fd), 1)
     }
 }

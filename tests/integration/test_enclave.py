@@ -253,6 +253,14 @@ def test_attest_local_report_file(rt, enclave, trace, cid, bundle):
     assert trace.matching(r"^pal_get_local_report targetinfo_len=512 report_len=432$")
 
 
+def test_attest_report_file_stays_inside_rootfs(rt, enclave, cid, workdir):
+    b = enclave(3, "sleep", "1000")
+    started(rt, cid, b)
+    escaped = workdir / "escaped-report.bin"
+    rt.cmd("attest", "--reportFile", "../../escaped-report.bin", cid)
+    assert not escaped.exists(), "--reportFile wrote outside the container's rootfs"
+
+
 @pytest.mark.parametrize("version", [1, 2])
 def test_attest_refused_below_v3(rt, enclave, pals, cid, version):
     started(rt, cid, enclave(version, "sleep", "1000"))
@@ -545,11 +553,19 @@ def test_concurrent_execs(rt, enclave, cid, version):
         assert (res.rc, res.out) == (i, f"exec-{i}\n"), str(res)
 
 
+def catches(pid, signo):
+    with open(f"/proc/{pid}/status") as f:
+        mask = next(int(line.split()[1], 16) for line in f if line.startswith("SigCgt:"))
+    return bool(mask & (1 << (signo - 1)))
+
+
 def test_foreground_run_forwards_signals_to_the_enclave(rt, enclave, trace, cid, hostdir):
     b = enclave(3, "sh", "-c", f"trap 'exit 9' TERM; {READY}; while :; do sleep 1 & wait $!; done").save()
     rt.ids.add(cid)
     proc = popen(rt, "run", "--bundle", b.path, cid)
     wait_ready(hostdir)
+    # rune run installs its forwarding handlers only after start returned (RuneCore Waiter): wait for them.
+    wait_for(lambda: catches(proc.pid, signal.SIGTERM), "rune run to catch SIGTERM")
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=COMMAND_TIMEOUT)
     assert proc.returncode == 9, err
@@ -580,3 +596,32 @@ def test_long_state_root_path(runtime_path, enclave, workdir, cid):
         stubborn = long_rt.cleanup()
         leaks = find_leaks(long_rt, workdir, long_rt.ids)
     assert not stubborn and not leaks, (stubborn, leaks)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_payloads_hold_only_their_stdio(rt, enclave, cid, hostdir, version):
+    """No agent connection, listening socket or platform seed leaks into what the PAL starts (3 is ls's own)."""
+    started(rt, cid, enclave(version, "sh", "-c", "ls /proc/self/fd > /trace/fds.tmp && mv /trace/fds.tmp /trace/init-fds; exec sleep 1000"))
+    res = rt.cmd("exec", cid, "ls", "/proc/self/fd")
+    assert res.rc == 0, str(res)
+    assert res.out.split() == ["0", "1", "2", "3"]
+    with ThreadPoolExecutor(max_workers=3) as pool:  # concurrent connections must not leak into each other
+        results = list(pool.map(lambda _: rt.cmd("exec", cid, "ls", "/proc/self/fd"), range(3)))
+    assert all(r.out.split() == ["0", "1", "2", "3"] for r in results), results
+    wait_for(lambda: (hostdir / "init-fds").exists(), "the init payload's listing")
+    assert (hostdir / "init-fds").read_text().split() == ["0", "1", "2", "3"]
+
+
+def test_kill_created_container_destroys_once(rt, enclave, trace, cid):
+    assert rt.create(cid, enclave(3, "sleep", "1000")).rc == 0
+    assert rt.cmd("kill", cid, "TERM").rc == 0
+    rt.wait_status(cid, "stopped")
+    assert trace.calls() == ["pal_init", "pal_destroy"]
+
+
+def test_empty_env_setting_falls_back_to_annotation(rt, enclave, trace, cid):
+    b = enclave(3, "sh", "-c", "env | grep -c ^ENCLAVE_ || true")
+    b.process["env"].append("ENCLAVE_TYPE=")
+    res = rt.run(cid, b)
+    assert (res.rc, res.out) == (0, "0\n"), str(res)
+    assert trace.matching(r"^pal_init version=3 ")
