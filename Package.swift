@@ -23,6 +23,6 @@ let package = Package(
         .testTarget(name: "OCISpecTests", dependencies: ["OCISpec"]),
         .testTarget(name: "RuneCgroupsTests", dependencies: ["RuneCgroups"]),
         .testTarget(name: "RuneSecurityTests", dependencies: ["RuneSecurity"]),
-        .testTarget(name: "RuneCoreTests", dependencies: ["RuneCore", "RuneEnclave"]),
+        .testTarget(name: "RuneCoreTests", dependencies: ["RuneCore", "RuneSystem"]),
     ]
 )

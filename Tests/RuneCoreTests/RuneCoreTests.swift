@@ -1,0 +1,95 @@
+import Glibc
+import Testing
+@testable import RuneCore
+
+@Suite struct SignalParsingTests {
+    @Test func namesWithAndWithoutSigPrefixAndNumbersParse() throws {
+        #expect(try Signals.parse("KILL") == SIGKILL)
+        #expect(try Signals.parse("SIGTERM") == SIGTERM)
+        #expect(try Signals.parse("sigusr1") == SIGUSR1)
+        #expect(try Signals.parse("9") == 9)
+        #expect(try Signals.parse("RTMIN+2") == 36)
+    }
+
+    @Test func unknownSignalsAreRefusedWithTheirName() {
+        #expect(throws: RuneError.self) { try Signals.parse("SIGFOO") }
+        #expect(throws: RuneError.self) { try Signals.parse("0") }
+        #expect(throws: RuneError.self) { try Signals.parse("65") }
+    }
+}
+
+@Suite struct MountOptionTests {
+    @Test func flagsClearFlagsPropagationAndDataAreSeparated() {
+        let o = MountOptions(["ro", "nosuid", "rw", "rprivate", "size=64k", "mode=755"], type: "tmpfs")
+        #expect(o.flags & UInt(MS_RDONLY) == 0)
+        #expect(o.flags & UInt(MS_NOSUID) != 0)
+        #expect(o.propagation == [UInt(MS_PRIVATE) | UInt(MS_REC)])
+        #expect(o.dataString == "size=64k,mode=755")
+    }
+
+    @Test func bindTypeImpliesBind() {
+        #expect(MountOptions(nil, type: "bind").isBind)
+        #expect(MountOptions(["rbind"], type: "none").flags & UInt(MS_REC) != 0)
+    }
+}
+
+@Suite struct StateStoreTests {
+    @Test func containerIdsFollowRuncRules() throws {
+        try StateStore.validate(id: "abc-1.2_3+x")
+        #expect(throws: RuneError.self) { try StateStore.validate(id: "../x") }
+        #expect(throws: RuneError.self) { try StateStore.validate(id: "") }
+        #expect(throws: RuneError.self) { try StateStore.validate(id: "a/b") }
+    }
+
+    @Test func aSecondCreateOfTheSameIdIsRefused() throws {
+        let root = "/tmp/rune-unit-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { _ = try? RuneSystem_removeTree(root) }
+        let store = StateStore(root: root)
+        let lock = try store.createDirectory("c1")
+        #expect(throws: RuneError.self) { _ = try store.createDirectory("c1") }
+        lock.release()
+    }
+}
+
+@Suite struct InitChannelTests {
+    @Test func framesRoundTripOverASocketPair() throws {
+        var pair: [Int32] = [0, 0]
+        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0)
+        defer { close(pair[0]); close(pair[1]) }
+        let a = InitChannel(fd: pair[0]), b = InitChannel(fd: pair[1])
+        try a.send(.config, "hello")
+        try a.send(.ready)
+        let first = try #require(try b.receive())
+        #expect(first.type == InitMessage.config.rawValue)
+        #expect(String(decoding: first.payload, as: UTF8.self) == "hello")
+        let second = try #require(try b.receive())
+        #expect(second.type == InitMessage.ready.rawValue && second.payload.isEmpty)
+        close(pair[0]); pair[0] = -1
+        #expect(try b.receive() == nil)
+    }
+}
+
+@Suite struct HexAndTimeTests {
+    @Test func hexRoundTripsAndRejectsJunk() {
+        let bytes: [UInt8] = [0, 1, 0xab, 0xff]
+        #expect(hexEncode(bytes) == "0001abff")
+        #expect(hexDecode("0001abff") == bytes)
+        #expect(hexDecode("0g") == nil)
+        #expect(hexDecode("abc") == nil)
+    }
+
+    @Test func timestampsAreRFC3339InUTC() {
+        let t = ProcessTable.timestamp()
+        #expect(t.hasSuffix("Z") && t.count >= 20 && t.dropFirst(10).first == "T")
+        #expect(ProcessTable.logTimestamp().count == 20)
+    }
+
+    @Test func aLiveProcessHasAStartTimeAndAWrongOneIsNotAlive() throws {
+        let start = try #require(ProcessTable.startTime(of: getpid()))
+        #expect(ProcessTable.isAlive(getpid(), startTime: start))
+        #expect(!ProcessTable.isAlive(getpid(), startTime: start + 1))
+    }
+}
+
+import RuneSystem
+private func RuneSystem_removeTree(_ path: String) throws { try FileSystem.removeTree(path) }
