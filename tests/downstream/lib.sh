@@ -5,8 +5,23 @@ PASSED=0
 FAILED=0
 FAILED_NAMES=()
 
-pass() { PASSED=$((PASSED + 1)); echo "ok   - $1"; }
-fail() { FAILED=$((FAILED + 1)); FAILED_NAMES+=("$1"); echo "FAIL - $1${2:+: $2}"; }
+declare -A PASSED_BY FAILED_BY  # per runtime label, from the "[label]" or "[label vs first]" prefix
+
+label_of() { local l=${1#\[}; [[ "$1" == \[* ]] && echo "${l%%[] ]*}" || echo "harness"; }
+
+pass() {
+    local l
+    l=$(label_of "$1")
+    PASSED=$((PASSED + 1)); PASSED_BY[$l]=$((${PASSED_BY[$l]:-0} + 1))
+    echo "ok   - $1"
+}
+
+fail() {
+    local l
+    l=$(label_of "$1")
+    FAILED=$((FAILED + 1)); FAILED_BY[$l]=$((${FAILED_BY[$l]:-0} + 1)); FAILED_NAMES+=("$1")
+    echo "FAIL - $1${2:+: $2}"
+}
 
 one_line() { tr '\r\n' '  ' | tail -c "${1:-400}"; }
 

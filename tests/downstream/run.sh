@@ -88,6 +88,10 @@ report() {
         echo "# failed:"
         printf '#   %s\n' "${FAILED_NAMES[@]}"
     fi
+    local l
+    for l in $(printf '%s\n' "${!PASSED_BY[@]}" "${!FAILED_BY[@]}" | sort -u); do
+        echo "# $l: ${PASSED_BY[$l]:-0} passed, ${FAILED_BY[$l]:-0} failed"
+    done
     echo "$PASSED passed, $FAILED failed"
     [ "$FAILED" == 0 ]
 }
