@@ -4,7 +4,8 @@ shows. Started by tests/cri/run.sh, which owns containerd, the images and the cl
 
 Scenarios: `plain` (a pod with two long-running containers and one that crashes) for each handler;
 `enclave` (a Wasm workload signed by the shim's carrier, beside an ordinary sidecar) and `annotated` (a pod
-whose annotations carry enclave settings: its sandbox must stay an ordinary container) and `enclave-exec`
+whose annotations carry enclave settings: its sandbox must stay an ordinary container), `signed` (images
+signed off-line: intact runs, tampered is refused) and `enclave-exec`
 (ExecSync into the enclave) for rune; `timing` (the same one-container pods under runc, rune and as an
 enclave, interleaved, for the RunPodSandbox -> first output figures).
 """
@@ -14,7 +15,7 @@ import sys
 import grpc
 from cri_api.v1 import api_pb2 as api
 
-from cri_client import Cri, wait_log
+from cri_client import Cri, read_log, wait_log
 from steps import (Env, Pod, check_state, container_stats, exec_sync, first_output, force_remove, one_shim_per_pod, remove_pod,
                    run_pod, start_container, stop_and_remove)
 from timing import timing
@@ -126,6 +127,42 @@ def enclave(env, handler="rune"):
         force_remove(env, pod)
 
 
+def signed_offline(env, handler="rune"):
+    """Images that ship their own signature (signed off-line): the intact module runs as an enclave; a
+    tampered module with the original's signature fails at StartContainer, and the pod stays usable."""
+    r = env.report
+    pod = Pod(env, handler + "-signed", handler)
+    ok, _ = run_pod(env, pod)
+    if not ok:
+        return
+    try:
+        carrier_env = {"RUNE_CARRIER": "wasm", "RUNE_CARRIER_MODULE": "/app/app.wasm"}
+        if start_container(env, pod, "offline", "localhost/rune-cri/wasm-signed:1", ["/app/app.wasm"], carrier_env):
+            r.check("%s/offline: the module signed off-line prints from the enclave" % pod.name,
+                    wait_log(pod.log("offline"), "hello from the enclave") is not None, pod.log("offline"))
+        config = Cri.container_config("tampered", "localhost/rune-cri/wasm-tampered:1", ["/app/app.wasm"], carrier_env)
+        ok, cid = r.step("%s/tampered: CreateContainer" % pod.name, env.cri.create_container, pod.id, config, pod.config)
+        if ok:
+            pod.containers["tampered"] = cid
+            try:
+                env.cri.start_container(cid)
+                r.fail("%s/tampered: StartContainer refuses a tampered module" % pod.name, "it started")
+            except grpc.RpcError as e:
+                # The PAL refuses at pal_init; rune reports its error code (EACCES: the signature does not match).
+                r.check("%s/tampered: StartContainer refuses a tampered module at enclave init" % pod.name,
+                        "pal_init failed" in e.details() and "EACCES" in e.details(), e.details())
+                lines = [text for _, _, text in read_log(pod.log("tampered"))]
+                r.check("%s/tampered: its log (kubectl logs) names the measurement mismatch" % pod.name,
+                        any("measurement mismatch" in t for t in lines), lines)
+            r.check("%s/tampered: the tampered module never printed" % pod.name,
+                    wait_log(pod.log("tampered"), "HELLO", tries=1) is None, pod.log("tampered"))
+        one_shim_per_pod(env, pod)
+        stop_and_remove(env, pod, ["offline", "tampered"])
+        remove_pod(env, pod)
+    finally:
+        force_remove(env, pod)
+
+
 def enclave_exec(env, handler="rune"):
     """ExecSync into an enclave container (kubectl exec, exec probes): rune runs a second process of the
     module inside the enclave; it prints a line and exits 3. Then the pod must still stop and go away."""
@@ -172,7 +209,7 @@ def main():
     p.add_argument("--busybox-image", required=True)
     p.add_argument("--wasm-image", default="")
     p.add_argument("--pal", default="", help="libpal-wasm.so, named by the enclave pod's annotations")
-    p.add_argument("--scenario", action="append", required=True, help="KIND:HANDLER, KIND one of plain, enclave, enclave-exec, annotated, timing")
+    p.add_argument("--scenario", action="append", required=True, help="KIND:HANDLER, KIND one of plain, enclave, signed, enclave-exec, annotated, timing")
     p.add_argument("--results", required=True, help="file for 'PASSED FAILED' and timing lines")
     args = p.parse_args()
     env = Env(args)
@@ -186,7 +223,7 @@ def main():
     for scenario in args.scenario:
         kind, handler = scenario.split(":", 1)
         print("# scenario %s, handler %s" % (kind, handler), flush=True)
-        scenarios = {"plain": plain, "enclave": enclave, "enclave-exec": enclave_exec, "annotated": sandbox_annotations,
+        scenarios = {"plain": plain, "enclave": enclave, "enclave-exec": enclave_exec, "signed": signed_offline, "annotated": sandbox_annotations,
                      "timing": timing}
         scenarios[kind](env, handler)
     env.cri.close()

@@ -23,7 +23,7 @@ PAUSE_IMAGE=localhost/rune-cri/pause:1
 BUSYBOX_IMAGE=localhost/rune-cri/busybox:1
 WASM_IMAGE=localhost/rune-cri/wasm:1
 # runc first: it proves the harness (annotated:runc, too: runc ignores enclave annotations).
-SCENARIOS=${CRI_SCENARIOS:-plain:runc annotated:runc plain:rune enclave:rune enclave-exec:rune annotated:rune timing:runc,rune}
+SCENARIOS=${CRI_SCENARIOS:-plain:runc annotated:runc plain:rune enclave:rune signed:rune enclave-exec:rune annotated:rune timing:runc,rune}
 PIP_PACKAGES="grpcio==1.85.3 protobuf==6.33.6 container-runtime-interface-api==2.0.1"
 
 # ---- client, binaries, install layout ------------------------------------------------------------
@@ -51,9 +51,22 @@ TOML
 
 # ---- images, built here: no registry ---------------------------------------------------------------
 wat2wasm "$HERE/fixtures/enclave-hello.wat" -o "$T/app.wasm" || setup_failed "wat2wasm enclave-hello.wat"
+# Images signed off-line ("client signing"): the module with its signature, and a tampered module (another
+# greeting) shipped with the original's signature.
+mkdir -p "$T/signed" "$T/tampered"
+cp "$T/app.wasm" "$T/signed/app.wasm"
+sed 's/hello from the enclave/HELLO FROM THE ENCLAVE/' "$HERE/fixtures/enclave-hello.wat" >"$T/tampered/app.wat"
+{ "$T/prefix/bin/rune-enclave" keygen --out "$T/keys/offline.key" >/dev/null &&
+  "$T/prefix/bin/rune-enclave" sign --key "$T/keys/offline.key" --module "$T/signed/app.wasm" --out "$T/signed/app.wasm.sig" >/dev/null &&
+  wat2wasm "$T/tampered/app.wat" -o "$T/tampered/app.wasm" && cp "$T/signed/app.wasm.sig" "$T/tampered/app.wasm.sig"; } ||
+    setup_failed "off-line signed test modules"
 python3 "$HERE/make-image.py" "$T/pause.tar" "$PAUSE_IMAGE" --cmd '["/bin/sleep", "2147483647"]' &&
 python3 "$HERE/make-image.py" "$T/busybox.tar" "$BUSYBOX_IMAGE" &&
-python3 "$HERE/make-image.py" "$T/wasm.tar" "$WASM_IMAGE" --cmd '["/app/app.wasm"]' --add "$T/app.wasm:/app/app.wasm" ||
+python3 "$HERE/make-image.py" "$T/wasm.tar" "$WASM_IMAGE" --cmd '["/app/app.wasm"]' --add "$T/app.wasm:/app/app.wasm" &&
+python3 "$HERE/make-image.py" "$T/signed.tar" localhost/rune-cri/wasm-signed:1 --cmd '["/app/app.wasm"]' \
+    --add "$T/signed/app.wasm:/app/app.wasm" --add "$T/signed/app.wasm.sig:/app/app.wasm.sig" &&
+python3 "$HERE/make-image.py" "$T/tampered.tar" localhost/rune-cri/wasm-tampered:1 --cmd '["/app/app.wasm"]' \
+    --add "$T/tampered/app.wasm:/app/app.wasm" --add "$T/tampered/app.wasm.sig:/app/app.wasm.sig" ||
     setup_failed "make-image.py"
 
 # ---- containerd with the CRI plugin and the deploy/ fragment's runtime ----------------------------
@@ -64,7 +77,7 @@ python3 "$HERE/make-image.py" "$T/wasm.tar" "$WASM_IMAGE" --cmd '["/app/app.wasm
 } >"$T/config.toml"
 echo "# containerd $(containerd --version | awk '{print $3}'), config $T/config.toml"
 start_containerd || setup_failed "start containerd (log: $T/containerd.log)"
-for image in pause busybox wasm; do
+for image in pause busybox wasm signed tampered; do
     check "import $image image into namespace k8s.io" ctr_k8s images import "$T/$image.tar"
 done
 
