@@ -6,8 +6,10 @@ Every test also passes the leak check of the `rt` fixture; failure cases check i
 """
 import json
 import os
+import shutil
 import signal
 import stat
+import struct
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
@@ -625,3 +627,55 @@ def test_empty_env_setting_falls_back_to_annotation(rt, enclave, trace, cid):
     res = rt.run(cid, b)
     assert (res.rc, res.out) == (0, "0\n"), str(res)
     assert trace.matching(r"^pal_init version=3 ")
+
+
+# --- the installed layout: a static rune, the dynamic runelet in lib/rune ------------------------------------
+
+def is_static(path):
+    """True when the ELF file has no PT_INTERP program header (no dynamic loader)."""
+    with open(path, "rb") as f:
+        header = f.read(64)
+        phoff, = struct.unpack_from("<Q", header, 0x20)
+        phentsize, phnum = struct.unpack_from("<HH", header, 0x36)
+        f.seek(phoff)
+        table = f.read(phentsize * phnum)
+    return all(struct.unpack_from("<I", table, i * phentsize)[0] != 3 for i in range(phnum))
+
+
+def static_runtime(runtime_path):
+    if not is_static(runtime_path):
+        pytest.skip("the runtime under test is dynamically linked (it hosts PALs itself)")
+
+
+def test_static_rune_without_runelet_refuses_enclaves(runtime_path, enclave, workdir, cid, monkeypatch):
+    static_runtime(runtime_path)
+    monkeypatch.delenv("RUNE_RUNELET", raising=False)
+    lone = Runtime(runtime_path, workdir / "root-lone", workdir / "stdio-lone")
+    try:
+        res = lone.create(cid, enclave(3))
+        assert res.rc != 0
+        assert "runelet" in res.err and "RUNE_RUNELET" in res.err, str(res)
+    finally:
+        stubborn = lone.cleanup()
+    assert not stubborn and not find_leaks(lone, workdir, lone.ids)
+
+
+def test_installed_layout_finds_the_runelet(runtime_path, enclave, trace, workdir, cid, monkeypatch):
+    static_runtime(runtime_path)
+    runelet = os.environ.get("RUNE_RUNELET")
+    if not runelet:
+        pytest.skip("set RUNE_RUNELET to the dynamic build to test the installed layout")
+    prefix = workdir / "prefix"
+    (prefix / "bin").mkdir(parents=True)
+    (prefix / "lib" / "rune").mkdir(parents=True)
+    shutil.copy(runtime_path, prefix / "bin" / "rune")
+    shutil.copy(runelet, prefix / "lib" / "rune" / "rune-runelet")
+    monkeypatch.delenv("RUNE_RUNELET")
+    installed = Runtime(prefix / "bin" / "rune", workdir / "root-installed", workdir / "stdio-installed")
+    try:
+        res = installed.run(cid, enclave(3, "sh", "-c", "exit 3"))
+        assert res.rc == 3, str(res)
+        assert trace.calls() == ["pal_init", "pal_create_process", "pal_exec", "pal_destroy"]
+    finally:
+        stubborn = installed.cleanup()
+    assert not stubborn and not find_leaks(installed, workdir, installed.ids)
