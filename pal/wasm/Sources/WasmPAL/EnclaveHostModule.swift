@@ -64,6 +64,7 @@ struct GuestMemory {
 
     func read(_ pointer: UInt32, _ count: UInt32) -> [UInt8]? {
         guard UInt64(pointer) + UInt64(count) <= UInt64(memory.byteCount) else { return nil }
+        guard count > 0 else { return [] }  // a zero-page memory has no base address to touch
         return memory.withUnsafeBufferPointer(offset: UInt(pointer), count: Int(count)) { Array($0) }
     }
 
@@ -71,6 +72,7 @@ struct GuestMemory {
     func write(_ bytes: [UInt8], to pointer: UInt32, capacity: UInt32) -> Int32 {
         guard UInt64(pointer) + UInt64(capacity) <= UInt64(memory.byteCount) else { return EnclaveHostModule.badArgument }
         guard bytes.count <= Int(capacity) else { return EnclaveHostModule.bufferTooSmall }
+        guard !bytes.isEmpty else { return 0 }
         memory.withUnsafeMutableBufferPointer(offset: UInt(pointer), count: bytes.count) { buffer in
             buffer.copyBytes(from: bytes)
         }
