@@ -73,6 +73,10 @@ cleanup() {
     stop_containerd
     # Shims and containers this run started, found by this run's unique socket path.
     for p in $(pgrep -f "containerd-shim-rune-v2 .*-address $T/containerd.sock"); do kill -9 "$p" 2>/dev/null; done
+    # Their sockets, named in the bundles' address files (a killed shim cannot remove its own).
+    for a in "$T"/state/io.containerd.runtime.v2.task/*/*/address; do
+        [ -f "$a" ] && rm -f "$(sed 's|^unix://||' "$a")"
+    done
     if [ -d "$RUNTIME_ROOT/$NS" ]; then
         for c in $(ls "$RUNTIME_ROOT/$NS"); do "$RUNTIME" --root "$RUNTIME_ROOT/$NS" delete --force "$c" >/dev/null 2>&1; done
         rmdir "$RUNTIME_ROOT/$NS" 2>/dev/null

@@ -5,6 +5,8 @@ run_rm() {
     out=$(timeout 60 $CTR run --rm $R localhost/bb:1 t1 /bin/sh -c 'echo hi; exit 3' 2>&1); rc=$?
     expect_eq "run --rm prints the output" "hi" "$out"
     expect_eq "run --rm exit code is the container's" 3 "$rc"
+    out=$(printf 'line1\nline2\n' | timeout 60 $CTR run --rm $R localhost/bb:1 t1b /bin/sh -c 'cat; echo done' 2>&1)
+    expect_eq "run --rm: stdin to EOF, then output" "$(printf 'line1\nline2\ndone')" "$out"
     check "no shim left after run --rm" wait_until no_shim t1
     check "no shim socket left after run --rm" test ! -e "$(socket_of t1)"
     expect_eq "nothing mounted after run --rm" "" "$(mounts_under "$(bundle_of t1)")"
@@ -189,7 +191,7 @@ oom_event() {
 
 leftovers() {
     local id left=""
-    for id in t1 t2 t3 t3b t4 t5 t6 t7 podA t8 t9 t10 t11 c1 c2 c3 c4 c5 c6 c7 c8; do
+    for id in t1 t1b t2 t3 t3b t4 t5 t6 t7 podA t8 t9 t10 t11 c1 c2 c3 c4 c5 c6 c7 c8; do
         [ -e "$(socket_of "$id")" ] && left="$left $id"
     done
     expect_eq "no shim socket of this run left in /run/containerd/s" "" "$left"

@@ -30,21 +30,33 @@ enum Copier {
     }
 }
 
-/// Feeds a container's stdin from a FIFO until CloseIO. The FIFO is opened read-write so the loop
-/// never sees a spurious EOF while no client has it open (containerd reopens it after a restart).
+/// Feeds a container's stdin from a FIFO until the client closes its end (EOF, as `ctr run` does) or
+/// calls CloseIO. Opened O_RDONLY|O_NONBLOCK: the open never blocks, and poll(2) reports a FIFO that never
+/// had a writer as not ready, so EOF is only seen after a writer came and went.
 final class StdinFeeder: @unchecked Sendable {
     private let cancelFD: Int32
-    private var target: Int32
     private let lock = NIOLock()
+    private var target: Int32
+    /// A write to `target` is in progress (it may block while the process does not read): close() then
+    /// leaves the close to the loop, so CloseIO never waits and the fd number is never reused under a write.
+    private var writing = false
+    private var closeCalled = false
+    /// The eventfd is closed by whichever of the loop's end and close() comes second.
+    private var loopDone = false
 
     init(fifo path: String, target: Int32) throws {
-        let src = open(path, O_RDWR | O_CLOEXEC)
+        let src = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard src >= 0 else { throw ShimError.failed("open stdin \(path): \(Sys.errnoText())") }
         cancelFD = cshim_eventfd()
         self.target = target
         startThread { [self] in
             run(src)
+            close()  // EOF from the client, or CloseIO already: the process sees EOF
             Glibc.close(src)
+            lock.withLock {
+                loopDone = true
+                if closeCalled { _ = Glibc.close(cancelFD) }
+            }
         }
     }
 
@@ -55,21 +67,45 @@ final class StdinFeeder: @unchecked Sendable {
             if poll(&fds, 2, -1) < 0 { if errno == EINTR { continue } else { return } }
             if fds[1].revents != 0 { return }
             let n = buf.withUnsafeMutableBytes { read(src, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
+            if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
             if n <= 0 { return }
-            let ok = lock.withLock { target >= 0 && Sys.writeAll(target, Array(buf[0..<n])) }
-            if !ok { return }
+            guard let fd = lock.withLock({ () -> Int32? in
+                writing = target >= 0
+                return target >= 0 ? target : nil
+            }) else { return }
+            let ok = Sys.writeAll(fd, Array(buf[0..<n]))
+            let stop = lock.withLock { () -> Bool in
+                writing = false
+                if closeCalled && target >= 0 {
+                    _ = Glibc.close(target)
+                    target = -1
+                }
+                return !ok || target < 0
+            }
+            if stop { return }
         }
     }
 
     /// Closes the container's stdin (EOF to the process) and stops the loop.
     func close() {
         lock.withLock {
-            if target >= 0 { _ = Glibc.close(target) }
-            target = -1
+            guard !closeCalled else { return }
+            closeCalled = true
+            if !writing && target >= 0 {
+                _ = Glibc.close(target)
+                target = -1
+            }
+            if loopDone {
+                _ = Glibc.close(cancelFD)
+            } else {
+                var one: UInt64 = 1
+                _ = write(cancelFD, &one, 8)
+            }
         }
-        var one: UInt64 = 1
-        _ = write(cancelFD, &one, 8)
+    }
+
+    deinit {
+        // The loop ended on its own (EOF, write error) and nobody called close(): release the fds.
+        if target >= 0 { _ = Glibc.close(target) }
     }
 }
-
