@@ -82,7 +82,7 @@ cleanup() {
         mkdir -p "$CRI_SAVE_LOGS" && cp "$T/containerd.log" "$CRI_SAVE_LOGS/" 2>/dev/null
         find "$T/state" -name log.json -exec sh -c 'cp "$1" "$2/$(basename "$(dirname "$1")").log.json"' _ {} "$CRI_SAVE_LOGS" \; 2>/dev/null
     fi
-    local p m c d id root
+    local p m c id root
     for p in $(ctr_k8s task ls -q 2>/dev/null); do ctr_k8s task kill -s KILL "$p" >/dev/null 2>&1; done
     stop_containerd
     for p in $(our_shims); do kill -9 "$p" 2>/dev/null; done
@@ -92,10 +92,9 @@ cleanup() {
             "$T/prefix/bin/rune" --root "$root" delete --force "$c" >/dev/null 2>&1 || runc --root "$root" delete --force "$c" >/dev/null 2>&1
         done
     done
-    # A shim killed before its Shutdown leaves its socket in /run/containerd/s: derive it from the bundles.
-    for d in "$T"/state/io.containerd.runtime.v2.task/k8s.io/*; do
-        [ -d "$d" ] || continue
-        id=$(basename "$d")
+    # A shim killed before its Shutdown leaves its socket in /run/containerd/s, named after the pod (the
+    # group): derive it from the pods cri_test.py recorded and from the bundles still present.
+    for id in $(cat "$T/pod-ids" 2>/dev/null) $(ls "$T/state/io.containerd.runtime.v2.task/k8s.io" 2>/dev/null); do
         rm -f "/run/containerd/s/$(printf '%s' "$T/containerd.sock/k8s.io/$id" | sha256sum | cut -d' ' -f1)"
     done
     for m in $(awk -v p="$T/" 'index($2, p) == 1 { print $2 }' /proc/self/mounts | sort -r); do umount -l "$m" 2>/dev/null; done

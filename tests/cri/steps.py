@@ -56,12 +56,19 @@ class Env:
         self.node = Node(args.tmp, args.socket, roots)
         self.report = Report()
 
+    def remember(self, pod_id):
+        """Records a pod id for run.sh's cleanup (a killed shim leaves its socket, named after the pod)."""
+        if pod_id:
+            with open(os.path.join(self.args.tmp, "pod-ids"), "a") as f:
+                f.write(pod_id + "\n")
+
 
 # --- steps shared by the scenarios --------------------------------------------------------------------
 def run_pod(env, pod):
     r = env.report
     t0 = time.time_ns()
     ok, pod.id = r.step("%s: RunPodSandbox (handler %s)" % (pod.name, pod.handler), env.cri.run_pod, pod.config, pod.handler)
+    env.remember(pod.id)
     if ok:
         status = env.cri.pod_status(pod.id)
         r.equal("%s: PodSandboxStatus is READY" % pod.name, "SANDBOX_READY", api.PodSandboxState.Name(status.state))

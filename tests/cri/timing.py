@@ -30,6 +30,7 @@ def timed_run(env, name, handler, image, command, env_vars, needle):
     try:
         t0 = time.time_ns()
         pod.id = env.cri.run_pod(pod.config, handler)
+        env.remember(pod.id)
         cid = env.cri.create_container(pod.id, Cri.container_config("app", image, command, env_vars), pod.config)
         pod.containers["app"] = cid
         env.cri.start_container(cid)
