@@ -24,15 +24,24 @@ public struct AgentFrame: Sendable {
 public struct AgentConnection: Sendable {
     public let fd: Int32
     static let maxFrame = 1 << 20
+    /// Sent as the `protocol` field of every frame: host-side rune and the runelet may come from different builds.
+    static let protocolVersion = "1"
 
     public init(fd: Int32) { self.fd = fd }
 
-    public func send(_ frame: AgentFrame) throws(RuneError) {
-        let body = Array(AgentCodec.encode(frame.fields).utf8)
+    /// The wire bytes of a frame (without its fds).
+    static func encode(_ frame: AgentFrame) -> [UInt8] {
+        var fields = frame.fields
+        fields["protocol"] = protocolVersion
+        let body = Array(AgentCodec.encode(fields).utf8)
         var bytes = [UInt8]()
         withUnsafeBytes(of: UInt32(body.count + 1).littleEndian) { bytes.append(contentsOf: $0) }
         bytes.append(frame.kind.rawValue)
-        bytes += body
+        return bytes + body
+    }
+
+    public func send(_ frame: AgentFrame) throws(RuneError) {
+        let bytes = Self.encode(frame)
         var fds = frame.fds
         let sent = bytes.withUnsafeBytes { rune_send_fds(fd, $0.baseAddress, $0.count, &fds, Int32(fds.count)) }
         guard sent == bytes.count else { throw RuneError(.failed, "agent socket: send failed: \(String(cString: strerror(errno)))") }

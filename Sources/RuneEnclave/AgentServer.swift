@@ -31,6 +31,11 @@ struct AgentSession {
         do {
             guard let request = try connection.receive() else { return }
             defer { request.fds.forEach { close($0) } }
+            let version = request.fields["protocol"] ?? "none"
+            guard version == AgentConnection.protocolVersion else {
+                throw RuneError(.unsupported, "agent protocol mismatch: rune speaks \(version), this init-runelet speaks "
+                    + "\(AgentConnection.protocolVersion) (are rune and rune-runelet from the same build?)")
+            }
             switch request.kind {
             case .exec: try exec(request)
             case .kill:

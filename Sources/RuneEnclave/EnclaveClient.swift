@@ -48,14 +48,18 @@ struct EnclaveClient: EnclaveOperations {
         }
         let args = options.process.args ?? []
         let env = (options.process.env ?? []).filter { !$0.hasPrefix("ENCLAVE_") }
+        // Forwarding starts before the payload can: a signal that arrives early waits (blocked) until the exec
+        // frame is out, and then queues behind it for the runelet's relay.
+        if !options.detach { AgentSignals.install(on: conn) }
+        defer { AgentSignals.release() }
         try conn.send(AgentFrame(.exec, ["argv": AgentCodec.encodeList(args), "env": AgentCodec.encodeList(env),
                                          "cwd": options.process.cwd, "detach": options.detach ? "1" : "0"], fds: stdio))
+        AgentSignals.release()
         if let pty { close(pty.slave); close(pty.master) }
         guard let started = try conn.receive() else { throw RuneError(.failed, "enclave agent closed the connection") }
         if started.kind == .error { throw RuneError(.failed, started.fields["message"] ?? "enclave exec failed") }
         if let pidFile = options.pidFile { try? FileSystem.writeAtomically(pidFile, Array("\(state.initPid)".utf8), mode: 0o644) }
         if options.detach { return 0 }
-        AgentSignals.forward(to: conn)
         while let frame = try conn.receive() {
             switch frame.kind {
             case .exited: return Int32(frame.fields["status"] ?? "") ?? 255
@@ -115,26 +119,6 @@ struct EnclaveClient: EnclaveOperations {
 
 extension SimPlatform {
     static func ensureSeedIfNeeded() throws(RuneError) { try ensureSeed() }
-}
-
-/// rune exec's signals go to the enclave payload as Signal frames.
-enum AgentSignals {
-    nonisolated(unsafe) static var connectionFd: Int32 = -1
-
-    static func forward(to conn: AgentConnection) {
-        connectionFd = conn.fd
-        for sig in [SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2] {
-            signal(sig) { s in
-                // Async-signal-safe: a preformatted frame written with write(2).
-                let body = "{\"signal\":\"\(s)\"}"
-                var bytes = [UInt8]()
-                withUnsafeBytes(of: UInt32(body.utf8.count + 1).littleEndian) { bytes.append(contentsOf: $0) }
-                bytes.append(AgentKind.signal.rawValue)
-                bytes += Array(body.utf8)
-                _ = bytes.withUnsafeBytes { write(AgentSignals.connectionFd, $0.baseAddress, $0.count) }
-            }
-        }
-    }
 }
 
 /// A host pty for `rune exec -t` into an enclave: the master goes to the console socket.

@@ -83,3 +83,36 @@ ENV_NAMES = {
     "enclave.runtime.args": "ENCLAVE_RUNTIME_ARGS",
     "enclave.runtime.loglevel": "ENCLAVE_RUNTIME_LOGLEVEL",
 }
+
+
+AGENT_KINDS = {"exec": 1, "started": 2, "signal": 3, "exited": 4, "kill": 5, "ok": 6, "attest": 7, "evidence": 8,
+               "error": 9, "stop": 10}
+
+
+def agent_exchange(state_dir: Path, raw: bytes):
+    """Sends raw bytes on a fresh connection to <state dir>/agent.sock; returns (kind, fields) of the reply, or None."""
+    import json
+    import os
+    import socket
+    import struct
+    dir_fd = os.open(state_dir, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(COMMAND_TIMEOUT)  # hang guard
+            sock.connect(f"/proc/self/fd/{dir_fd}/agent.sock")
+            sock.sendall(raw)
+            header = sock.recv(5, socket.MSG_WAITALL)
+            if len(header) < 5:
+                return None
+            length, kind = struct.unpack("<IB", header)
+            body = sock.recv(length - 1, socket.MSG_WAITALL)
+            return kind, json.loads(body)
+    finally:
+        os.close(dir_fd)
+
+
+def agent_frame(kind, fields):
+    import json
+    import struct
+    body = json.dumps(fields).encode()
+    return struct.pack("<IB", len(body) + 1, kind) + body

@@ -15,7 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from enclave_helpers import VERSIONS, Trace, build_pal_from_source, build_skeleton, make_enclave
+from enclave_helpers import (AGENT_KINDS, VERSIONS, Trace, agent_exchange, agent_frame, build_pal_from_source,
+                             build_skeleton, make_enclave)
 from helpers import COMMAND_TIMEOUT, Runtime, wait_for
 from leaks import assert_nothing_left, cgroup_dirs_matching, find_leaks
 
@@ -512,6 +513,17 @@ def container_pids(cid):
     raise AssertionError(f"no pids cgroup found for {cid}")
 
 
+def test_exec_signal_sent_at_once_is_not_lost(rt, enclave, trace, cid):
+    started(rt, cid, enclave(3, "sleep", "1000"))
+    proc = popen(rt, "exec", cid, "sh", "-c", "exec sleep 1000")
+    # As soon as rune exec catches it, possibly before the payload exists: the signal must reach the payload.
+    wait_for(lambda: catches(proc.pid, signal.SIGTERM), "rune exec to catch SIGTERM")
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=COMMAND_TIMEOUT)
+    assert proc.returncode == 128 + signal.SIGTERM, err
+    assert trace.matching(r"^pal_kill pid=2 sig=15$")
+
+
 def test_exec_client_gone_kills_its_payload(rt, enclave, trace, cid, hostdir):
     started(rt, cid, enclave(3, "sleep", "1000"))
     before = container_pids(cid)
@@ -679,3 +691,31 @@ def test_installed_layout_finds_the_runelet(runtime_path, enclave, trace, workdi
     finally:
         stubborn = installed.cleanup()
     assert not stubborn and not find_leaks(installed, workdir, installed.ids)
+
+
+# --- the agent socket protocol, spoken by hand ------------------------------------------------------------
+
+@pytest.mark.parametrize("raw,words", [
+    (agent_frame(AGENT_KINDS["kill"], {"signal": "15"}), ["protocol mismatch", "speaks none"]),
+    (agent_frame(AGENT_KINDS["kill"], {"signal": "15", "protocol": "7"}), ["protocol mismatch", "speaks 7"]),
+    (agent_frame(99, {"protocol": "1"}), ["bad frame", "kind 99"]),
+    (struct.pack("<IB", 1 << 21, AGENT_KINDS["kill"]), ["bad frame", f"length {1 << 21}"]),
+    (agent_frame(AGENT_KINDS["exec"], {"protocol": "1", "argv": '["true"]'}), ["exec needs 3 stdio fds, got 0"]),
+    (agent_frame(AGENT_KINDS["ok"], {"protocol": "1"}), ["unexpected request kind 6"]),
+])
+def test_agent_refuses_bad_requests(rt, enclave, trace, cid, raw, words):
+    started(rt, cid, enclave(3, "sleep", "1000"))
+    reply = agent_exchange(rt.root / cid, raw)
+    assert reply is not None and reply[0] == AGENT_KINDS["error"], reply
+    for word in words:
+        assert word in reply[1]["message"], reply
+    assert rt.status(cid) == "running"
+    assert trace.count("pal_kill") == 0
+
+
+def test_agent_kill_by_hand(rt, enclave, trace, cid):
+    started(rt, cid, enclave(3, "sleep", "1000"))
+    reply = agent_exchange(rt.root / cid, agent_frame(AGENT_KINDS["kill"], {"protocol": "1", "signal": "15"}))
+    assert reply == (AGENT_KINDS["ok"], {"protocol": "1"})
+    rt.wait_status(cid, "stopped")
+    assert trace.matching(r"^pal_kill pid=1 sig=15$")
