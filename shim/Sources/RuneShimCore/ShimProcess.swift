@@ -49,6 +49,8 @@ final class ShimContainer: @unchecked Sendable {
     var oom: OOMWatcher?
     /// No private pid namespace: the init's exit does not take the other processes with it (runc's rule).
     var killAllOnInitExit = false
+    /// `cgroup.procs` of the init's cgroup, for killing what the runtime's `kill --all` could not.
+    var cgroupProcs: String?
 
     init(id: String, bundle: String, runtime: RuneClient, initProcess: ShimProcess, mountedRootfs: Bool) {
         self.id = id

@@ -36,6 +36,9 @@ extension TaskService {
         let container = ShimContainer(id: r.id, bundle: r.bundle, runtime: runtime, initProcess: process,
                                       mountedRootfs: !r.rootfs.isEmpty)
         container.killAllOnInitExit = !Self.hasPrivatePidNamespace(bundle: r.bundle)
+        if let dirs = try? CgroupV1Stats.paths(pid: process.pid), let dir = dirs["pids"] ?? dirs["memory"] ?? dirs["freezer"] {
+            container.cgroupProcs = dir + "/cgroup.procs"
+        }
         container.oom = OOMWatcher.start(pid: process.pid) { [weak self] in self?.publishOOM(r.id) }
         lock.withLock { containers[r.id] = container }
         Reaper.shared.watch(pid: process.pid) { [weak self] status in self?.processExited(process, status: status) }

@@ -137,7 +137,16 @@ public final class TaskService: TTRPCHandler, @unchecked Sendable {
     /// Without a private pid namespace, processes the init left behind would outlive the task.
     private func killRemainingProcesses(of id: String) {
         guard let c = lock.withLock({ containers[id] }), c.killAllOnInitExit else { return }
-        Task { try? await c.runtime.kill(id: id, signal: UInt32(SIGKILL), all: true) }
+        Task {
+            do {
+                try await c.runtime.kill(id: id, signal: UInt32(SIGKILL), all: true)
+            } catch {
+                // Not every runtime kills a stopped container's leftovers: do it from its cgroup.
+                logger.debugLog("kill --all after init exit: \(error); killing from \(c.cgroupProcs ?? "no cgroup")")
+                guard let procs = c.cgroupProcs, let text = try? Sys.readText(procs) else { return }
+                for line in text.split(separator: "\n") { if let pid = Int32(line) { Glibc.kill(pid, SIGKILL) } }
+            }
+        }
     }
 
     /// Runs Start's body with exits held back, then publishes any exit that arrived meanwhile.
