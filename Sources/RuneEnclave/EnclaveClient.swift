@@ -53,13 +53,19 @@ struct EnclaveClient: EnclaveOperations {
         if !options.detach { AgentSignals.install(on: conn) }
         defer { AgentSignals.release() }
         try conn.send(AgentFrame(.exec, ["argv": AgentCodec.encodeList(args), "env": AgentCodec.encodeList(env),
-                                         "cwd": options.process.cwd, "detach": options.detach ? "1" : "0"], fds: stdio))
+                                         "cwd": options.process.cwd, "detach": "0"], fds: stdio))
         AgentSignals.release()
         if let pty { close(pty.slave); close(pty.master) }
         guard let started = try conn.receive() else { throw RuneError(.failed, "enclave agent closed the connection") }
         if started.kind == .error { throw RuneError(.failed, started.fields["message"] ?? "enclave exec failed") }
-        if let pidFile = options.pidFile { try? FileSystem.writeAtomically(pidFile, Array("\(state.initPid)".utf8), mode: 0o644) }
-        if options.detach { return 0 }
+        if options.detach {
+            // The payload lives in the enclave, not on the host: a relay process stands in for it, so the
+            // caller (a containerd shim) has a pid to signal and to reap with the payload's exit status.
+            let relay = try startRelay(conn)
+            if let pidFile = options.pidFile { try? FileSystem.writeAtomically(pidFile, Array("\(relay)".utf8), mode: 0o644) }
+            return 0
+        }
+        if let pidFile = options.pidFile { try? FileSystem.writeAtomically(pidFile, Array("\(getpid())".utf8), mode: 0o644) }
         while let frame = try conn.receive() {
             switch frame.kind {
             case .exited: return Int32(frame.fields["status"] ?? "") ?? 255
@@ -68,6 +74,22 @@ struct EnclaveClient: EnclaveOperations {
             }
         }
         throw RuneError(.failed, "enclave agent closed the connection before the process exited")
+    }
+
+    /// Forks the host-side stand-in of a detached exec: it holds the agent connection (its death kills the
+    /// payload), relays the signals it gets, and exits with the payload's status. rune is single-threaded here.
+    private func startRelay(_ conn: AgentConnection) throws(RuneError) -> pid_t {
+        let relay = fork()
+        if relay < 0 { throw RuneError(.failed, "exec relay: fork: \(String(cString: strerror(errno)))") }
+        if relay > 0 { return relay }
+        _ = rune_set_name("runelet")
+        AgentSignals.install(on: conn)
+        var status: Int32 = 255
+        while let frame = try? conn.receive() {
+            if frame.kind == .exited { status = Int32(frame.fields["status"] ?? "") ?? 255; break }
+            if frame.kind == .error { break }
+        }
+        _exit(status)
     }
 
     func signalAll(_ state: ContainerState, stateDir: String, signal: Int32) throws(RuneError) {

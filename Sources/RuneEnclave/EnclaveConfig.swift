@@ -27,6 +27,8 @@ public enum EnclaveConfig {
         }
         guard let (type, typeSource) = values["ENCLAVE_TYPE"] else { return nil }
         spec.process?.env = env
+        // containerd copies pod annotations into the pod sandbox's spec: the pause container never becomes an enclave.
+        if spec.annotations?["io.kubernetes.cri.container-type"] == "sandbox" { return nil }
         guard types.contains(type) else {
             throw RuneError(.invalidArgument, "\(typeSource): unknown enclave type \"\(type)\" (want one of \(types.joined(separator: ", ")))")
         }
