@@ -13,3 +13,6 @@ if [ -n "$missing" ]; then
     apt-get install -y -qq $missing
 fi
 python3 -c 'import pytest' 2>/dev/null || python3 -m pip install -q pytest
+# The CRI test client (tests/cri): gRPC and the generated CRI v1 stubs.
+python3 -c 'import grpc, cri_api.v1.api_pb2_grpc' 2>/dev/null || \
+    python3 -m pip install -q grpcio==1.85.3 protobuf==6.33.6 container-runtime-interface-api==2.0.1
