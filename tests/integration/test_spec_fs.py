@@ -168,11 +168,14 @@ def host_cgroup_v1_controllers():
 def test_default_mount_list(rt, bundle, cid):
     b = bundle().args("cat", "/proc/self/mountinfo")
     points = mountinfo_points(run_ok(rt, cid, b))
+    v1 = host_cgroup_v1_controllers()
     assert points[0][0] == "/"
+    # On a v1 or hybrid host /sys/fs/cgroup is a tmpfs holding one cgroup mount per v1 hierarchy (no unified);
+    # on a pure v2 host it is the cgroup2 mount itself.
     assert points[1:8] == [("/proc", "proc"), ("/dev", "tmpfs"), ("/dev/pts", "devpts"), ("/dev/shm", "tmpfs"),
-                           ("/dev/mqueue", "mqueue"), ("/sys", "sysfs"), ("/sys/fs/cgroup", "tmpfs")]
+                           ("/dev/mqueue", "mqueue"), ("/sys", "sysfs"), ("/sys/fs/cgroup", "tmpfs" if v1 else "cgroup2")]
     cgroups = {p for p, t in points if t == "cgroup"}
-    assert cgroups == {p for p in host_cgroup_v1_controllers() if p != "/sys/fs/cgroup/unified"}
+    assert cgroups == {p for p in v1 if p != "/sys/fs/cgroup/unified"}
     rest = {p for p, t in points[8:] if t != "cgroup"}
     linux = b.config["linux"]
     assert rest == set(existing(linux["maskedPaths"] + linux["readonlyPaths"]))
