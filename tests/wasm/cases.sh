@@ -8,6 +8,7 @@ check "RUNPATH finds the shared Swift runtime" 0 "RUNPATH.*/opt/swift/usr/lib/sw
 
 sign hello ""
 check "hello prints and exits with its code" 7 "^hello ?$" run hello "" run /app/hello.wasm
+check "pal_init consumes the platform seed fd" 0 "" run hello "" init
 check "unsigned module refused without debug" 3 "is unsigned.*pal_init returned -13" \
     "${HOST[@]}" "$PAL" "module=/app/hello.wasm" init
 check "unsigned module runs as a debug enclave" 7 "^hello ?$" "${HOST[@]}" "$PAL" "module=/app/hello.wasm debug" run /app/hello.wasm

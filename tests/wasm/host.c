@@ -7,7 +7,8 @@
  *   report OUT                    pal_get_local_report for an all-zero TARGETINFO, written to OUT
  *   init                          pal_init only
  * Like the init-runelet: dlopen before chroot, the seed fd opened before chroot and passed in
- * RUNE_SIM_PLATFORM_FD, pal_init after chroot. PAL failures exit 3 after printing the return code. */
+ * RUNE_SIM_PLATFORM_FD, pal_init after chroot. PAL failures exit 3 after printing the return code;
+ * a seed fd still open after pal_init exits 5. */
 #define _GNU_SOURCE
 #define PAL_IMPLEMENTS_VERSION 3
 #include "pal.h"
@@ -27,6 +28,7 @@ static struct {
 } pal;
 static const char *envv[64];
 static int envc;
+static int seed_fd = -1;
 
 static void *must_sym(void *lib, const char *name) {
     void *sym = dlsym(lib, name);
@@ -128,6 +130,7 @@ int main(int argc, char **argv) {
             int fd = open(argv[++i], O_RDONLY);
             char text[16];
             if (fd < 0) { perror(argv[i]); return 2; }
+            seed_fd = fd;
             snprintf(text, sizeof text, "%d", fd);
             setenv("RUNE_SIM_PLATFORM_FD", text, 1);
         } else { fprintf(stderr, "host: unknown option %s\n", argv[i]); return 2; }
@@ -147,6 +150,8 @@ int main(int argc, char **argv) {
     double t2 = now_ms();
     check("pal_init", pal.init(&attr));
     double t3 = now_ms();
+    /* Contract: pal_init consumes (closes) the seed fd, so it cannot leak into the container's PID 1. */
+    if (seed_fd >= 0 && fcntl(seed_fd, F_GETFD) != -1) { fprintf(stderr, "host: seed fd still open after pal_init\n"); return 5; }
     char *cmd = argv[i + 2], **rest = argv + i + 3;
     int status = 0;
     if (!strcmp(cmd, "run") && *rest) status = exec_pid(create(rest[0], rest, 1));

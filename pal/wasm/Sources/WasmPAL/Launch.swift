@@ -19,13 +19,16 @@ enum Launch {
     static let platformFdVariable = "RUNE_SIM_PLATFORM_FD"
 
     static func launch(args: String) throws -> LaunchedEnclave {
+        // The seed fd is consumed on every path, success or refusal, so it never lingers in PID 1.
+        let platformFd = getenv(platformFdVariable).map { String(cString: $0) }
+        defer { if let fd = platformFd.flatMap({ Int32($0) }), fd >= 0 { close(fd) } }
         let config: EnclaveConfig
         do { config = try EnclaveConfig.parse(args) } catch { throw PALError(EINVAL, "\(error)") }
         let module = try readFile(config.modulePath, what: "module")
         let measurement = EnclaveMeasurement(module: module, config: config)
         let identity = try checkSignature(config: config, measurement: measurement)
         try checkPreopens(config.preopens)
-        let platform = try loadPlatformKey()
+        let platform = try loadPlatformKey(platformFd)
         guard let real = realPath(config.modulePath) else { throw PALError(ENOENT, "module \(config.modulePath): not found") }
         return LaunchedEnclave(config: config, module: module, moduleRealPath: real, identity: identity, platform: platform)
     }
@@ -69,13 +72,12 @@ enum Launch {
     }
 
     /// The seed comes as an fd opened by the init-runelet before pivot_root: the file itself is
-    /// never reachable from inside the container. The fd is closed once read.
-    static func loadPlatformKey() throws -> PlatformKey {
-        guard let text = getenv(platformFdVariable).map({ String(cString: $0) }) else {
+    /// never reachable from inside the container. `launch` closes the fd.
+    static func loadPlatformKey(_ text: String?) throws -> PlatformKey {
+        guard let text else {
             throw PALError(ENODEV, "no platform key: \(platformFdVariable) is not set (rune passes the sim platform seed fd)")
         }
         guard let fd = Int32(text), fd >= 0 else { throw PALError(EINVAL, "\(platformFdVariable)=\(text) is not an fd") }
-        defer { close(fd) }
         do {
             return try PlatformKey(seed: try FileIO.readAll(fd: fd, path: "platform seed fd \(fd)", limit: PlatformKey.seedSize + 1))
         } catch {
