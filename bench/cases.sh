@@ -43,6 +43,15 @@ runtime_cases() {
     echo "step $rtc run --bundle $b/seccomp {id}"
 }
 
+# baseline_cases BIN ROOT: another rune build (RUNE_BASELINE) measured in the same rounds, to see a change.
+baseline_cases() {
+    header "run/baseline" "$RUNS_SINGLE" ""
+    echo "step $1 --root $2 run --bundle $WORK/bundles/true {id}"
+    header "create/baseline" "$RUNS_SINGLE" ""
+    printf '%s\n' "step $1 --root $2 create --bundle $WORK/bundles/true --pid-file $STATE/pids/{id} {id}" \
+        "after $1 --root $2 start {id}" "after-waitpid $STATE/pids/{id}" "after $1 --root $2 delete {id}"
+}
+
 # seccomp_cold_case BIN ROOT: rune with its compiled-filter cache emptied before every run.
 seccomp_cold_case() {
     header "seccomp-cold/rune" "$RUNS_SINGLE" ""

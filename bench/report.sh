@@ -15,6 +15,7 @@ machine_facts() {
          "commit $commit${dirty:+ (work tree has uncommitted changes under Sources)}"
     echo "- runc: $("$RUNC" --version | head -1 | sed 's/runc version //'); crun: $("$CRUN" --version | head -1 | sed 's/crun version //')"
     [ -n "${RUNE_RUNELET:-}" ] && echo "- init-runelet for enclave containers: $RUNE_RUNELET"
+    [ -n "${RUNE_BASELINE:-}" ] && echo "- baseline rune: $RUNE_BASELINE (built $(date -u -r "$RUNE_BASELINE" '+%H:%M UTC'))"
     return 0
 }
 
@@ -66,6 +67,15 @@ tables() {
         enclave("ordinary rune `run` of /bin/true", "run/rune")
         enclave("skeleton PAL v3 runs /bin/true", "enclave-skeleton/rune")
         enclave("Wasm PAL runs hello.wasm (signed)", "enclave-wasm/rune")
+        if ("run/baseline" in med) {
+            print "\n## rune against RUNE_BASELINE\n"
+            print "| case | wall rune | wall baseline | CPU rune | CPU baseline | CPU ratio | RSS rune / baseline |"
+            print "|---|---|---|---|---|---|---|"
+            printf "| `run` | %s | %s | %s | %s | %s | %s / %s |\n", cell("run/rune"), cell("run/baseline"), cpums("run/rune"),
+                cpums("run/baseline"), ratio(cpu["run/rune"], cpu["run/baseline"]), rss("run/rune"), rss("run/baseline")
+            printf "| `create` | %s | %s | %s | %s | %s | %s / %s |\n", cell("create/rune"), cell("create/baseline"), cpums("create/rune"),
+                cpums("create/baseline"), ratio(cpu["create/rune"], cpu["create/baseline"]), rss("create/rune"), rss("create/baseline")
+        }
         print "\n## Calibration\n"
         printf "Runner floor, fork+exec+wait4 of /bin/true: %s ms wall, %s ms CPU, %s MiB", cell("calib-true/none"), cpums("calib-true/none"), rss("calib-true/none")
         if ("calib-true-ns/none" in med) printf "; with the setns() into the mount namespace crun runs in: %s ms wall, %s ms CPU", cell("calib-true-ns/none"), cpums("calib-true-ns/none")

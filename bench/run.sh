@@ -4,7 +4,8 @@
 # Prints a table of medians, ratios rune/runc and rune/crun, and peak RSS; writes bench/results.md
 # (or FILE). Numbers to read, never thresholds. Overrides: RUNE, RUNC, CRUN, RUNE_RUNELET (the
 # dynamically linked rune that hosts Swift PALs), SKELETON_PAL, WASM_DIR (pal/wasm release dir),
-# RUNE_COMMIT (the commit RUNE was built from, for the report).
+# RUNE_COMMIT (the commit RUNE was built from, for the report), RUNE_BASELINE (a second rune build
+# whose `run` and `create` are measured in the same rounds, e.g. before and after a change).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
@@ -38,7 +39,7 @@ NS=""
 # cleanup: delete what a failed case left behind (crun inside its namespace), then the work dir.
 cleanup() {
     local entry bin root id enter
-    for entry in "$RUNE":root-rune "$RUNE":root-rune-cold "$RUNE":root-enclave "$RUNC":root-runc "$CRUN":root-crun; do
+    for entry in "$RUNE":root-rune "$RUNE":root-rune-cold "$RUNE":root-enclave "${RUNE_BASELINE:-$RUNE}":root-baseline "$RUNC":root-runc "$CRUN":root-crun; do
         bin=${entry%:*} root=$STATE/${entry##*:} enter=()
         [ -d "$root" ] || continue
         if [ "$bin" = "$CRUN" ] && [ -n "$NS" ]; then enter=(nsenter --mount="$NS"); fi
@@ -91,6 +92,7 @@ CASES=$WORK/cases
     runtime_cases runc "$RUNC" "$STATE/root-runc" ""
     runtime_cases crun "$CRUN" "$STATE/root-crun" "$NS"
     seccomp_cold_case "$RUNE" "$STATE/root-rune-cold"
+    if [ -n "${RUNE_BASELINE:-}" ]; then baseline_cases "$RUNE_BASELINE" "$STATE/root-baseline"; fi
     enclave_cases
 } > "$CASES"
 
