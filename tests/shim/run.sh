@@ -48,7 +48,7 @@ $CTR events >"$T/events.log" 2>&1 &
 EVENTS_PID=$!
 
 # SCENARIOS="run_rm carrier_paths" runs a subset.
-for scenario in ${SCENARIOS:-run_rm detached_lifecycle tty_run io_variants negative_paths grouping containerd_restart shim_kill9 host_pidns oom_event carrier_paths leftovers}; do
+for scenario in ${SCENARIOS:-run_rm detached_lifecycle tty_run io_variants rootfs_dir negative_paths grouping containerd_restart shim_kill9 host_pidns oom_event carrier_paths leftovers}; do
     echo "# $scenario"
     "$scenario"
 done

@@ -21,6 +21,23 @@ grep_events() {
         grep "/tasks/exit {\"container_id\":\"$id\"" "$T/events.log" | grep -q "$exit"
 }
 
+# RPCs ctr cannot send, straight to the shim's socket: Update, and ttrpc error statuses.
+raw_rpcs() {
+    local sock out
+    sock=$(cat "$(bundle_of "$1")/address")
+    out=$(python3 "$HERE/ttrpc_call.py" "$sock" update "$1" '{"memory":{"limit":33554432}}' 2>&1)
+    expect_eq "Update: accepted" ok "$out"
+    expect_eq "Update: memory limit applied" 33554432 "$(cat /sys/fs/cgroup/memory/$NS/$1/memory.limit_in_bytes 2>&1)"
+    out=$(python3 "$HERE/ttrpc_call.py" "$sock" call containerd.task.v2.Task NoSuchMethod 2>&1)
+    expect_contains "unknown method: Unimplemented (12)" "error 12 " "$out"
+    out=$(python3 "$HERE/ttrpc_call.py" "$sock" call no.such.Service State 2>&1)
+    expect_contains "unknown service: Unimplemented (12)" "error 12 " "$out"
+    out=$(python3 "$HERE/ttrpc_call.py" "$sock" call containerd.task.v2.Task Pause 2>&1)
+    expect_contains "Pause of an unknown id: NotFound (5)" "error 5 " "$out"
+    out=$(python3 "$HERE/ttrpc_call.py" "$sock" oversized 2>&1)
+    expect_eq "4 MiB frame limit: ResourceExhausted (8)" "error 8 " "$out"
+}
+
 status_is() { [ "$(task_status "$1")" = "$2" ]; }
 
 task_status() { $CTR task ls 2>/dev/null | awk -v id="$1" '$1 == id { print $3 }'; }
@@ -46,6 +63,7 @@ detached_lifecycle() {
     out=$($CTR task metrics t2 2>&1)
     expect_contains "task metrics: memory usage" memory.usage_in_bytes "$out"
     expect_contains "task metrics: pids" pids.current "$out"
+    raw_rpcs t2
     out=$($CTR task checkpoint t2 2>&1)
     expect_contains "checkpoint: a clear unimplemented error" "checkpoint is not supported" "$out"
     check "task kill" $CTR task kill t2
@@ -93,6 +111,15 @@ LOGGER
     chmod +x "$T/bin/test-logger"
     timeout 60 $CTR run --rm --log-uri "binary://$T/bin/test-logger?tag=" $R localhost/bb:1 t6 /bin/sh -c 'echo via-logger'
     check "binary:// logger received stdout" wait_until grep -q via-logger "$T/logs/binary-t6-tag.out"
+}
+
+# `ctr run --rootfs DIR`: no mounts from containerd, config.json names the directory.
+rootfs_dir() {
+    local out
+    mkdir -p "$T/rootfs-dir/bin" "$T/rootfs-dir/proc" "$T/rootfs-dir/dev" "$T/rootfs-dir/sys"
+    cp /bin/busybox "$T/rootfs-dir/bin/busybox" && ln -sf busybox "$T/rootfs-dir/bin/sh"
+    out=$(timeout 60 $CTR run --rm --rootfs $R "$T/rootfs-dir" t12 /bin/sh -c 'echo from-dir' 2>&1)
+    expect_eq "run --rootfs DIR" from-dir "$out"
 }
 
 negative_paths() {
@@ -191,7 +218,7 @@ oom_event() {
 
 leftovers() {
     local id left=""
-    for id in t1 t1b t2 t3 t3b t4 t5 t6 t7 podA t8 t9 t10 t11 c1 c2 c3 c4 c5 c6 c7 c8; do
+    for id in t1 t1b t2 t3 t3b t4 t5 t6 t7 podA t8 t9 t10 t11 t12 c1 c2 c3 c4 c5 c6 c7 c8; do
         [ -e "$(socket_of "$id")" ] && left="$left $id"
     done
     expect_eq "no shim socket of this run left in /run/containerd/s" "" "$left"

@@ -12,7 +12,8 @@ extension TaskService {
         let settings = try RuntimeSettings.resolve(options: options.runc, config: config)
         try settings.save(bundle: r.bundle)
         let runtime = settings.client(namespace: namespace, bundle: r.bundle)
-        let rootfs = r.bundle + "/rootfs"
+        // Without mounts (`ctr run --rootfs DIR`), config.json's root.path is the rootfs, maybe relative to the bundle.
+        let rootfs = r.rootfs.isEmpty ? Self.specRootPath(bundle: r.bundle) : r.bundle + "/rootfs"
 
         if !r.rootfs.isEmpty {
             try Sys.mkdirAll(rootfs, mode: 0o711)
@@ -86,6 +87,12 @@ extension TaskService {
             io.release()
             throw error
         }
+    }
+
+    static func specRootPath(bundle: String) -> String {
+        guard let bytes = try? Sys.readFile(bundle + "/config.json"), let spec = try? JSON.parse(bytes),
+              let path = spec["root"]?["path"]?.string, !path.isEmpty else { return bundle + "/rootfs" }
+        return path.hasPrefix("/") ? path : bundle + "/" + path
     }
 
     /// A `pid` namespace entry without a path in config.json.
