@@ -77,21 +77,32 @@ def workdir(tmp_path):
 
 
 @pytest.fixture
-def rt(runtime_path, workdir):
-    runtime = Runtime(runtime_path, workdir / "root-under-test", workdir / "stdio")
-    yield runtime
-    _cleanup_and_check(runtime, workdir)
+def runtimes():
+    """Every Runtime a test uses: all are cleaned up before any leak check (they share the bundles' dir)."""
+    return []
 
 
 @pytest.fixture
-def ref(reference_path, workdir):
-    runtime = Runtime(reference_path, workdir / "root-reference", workdir / "stdio-ref")
+def rt(runtime_path, workdir, runtimes):
+    runtime = Runtime(runtime_path, workdir / "root-under-test", workdir / "stdio")
+    runtimes.append(runtime)
     yield runtime
-    _cleanup_and_check(runtime, workdir)
+    _cleanup_and_check(runtime, workdir, runtimes)
 
 
-def _cleanup_and_check(runtime, workdir):
+@pytest.fixture
+def ref(reference_path, workdir, runtimes):
+    runtime = Runtime(reference_path, workdir / "root-reference", workdir / "stdio-ref")
+    runtimes.append(runtime)
+    yield runtime
+    _cleanup_and_check(runtime, workdir, runtimes)
+
+
+def _cleanup_and_check(runtime, workdir, runtimes):
     stubborn = runtime.cleanup()
+    for other in runtimes:
+        if other is not runtime:
+            other.cleanup()
     leaks = find_leaks(runtime, workdir, runtime.ids)
     if leaks and not stubborn:
         # Kill anything left so one failure does not poison the machine, then report it.

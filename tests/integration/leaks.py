@@ -3,6 +3,7 @@
 Other test runs (and other users of the machine) create containers at the same time, so every probe is
 scoped to this test's own directory and container ids rather than diffing the whole machine.
 """
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,21 +37,41 @@ def cgroup_dirs_matching(names):
     return sorted(found)
 
 
+def _rootfs_identities(prefix):
+    """(st_dev, st_ino) of every bundle rootfs under `prefix` (bundles live at prefix/<name>/rootfs)."""
+    ids = set()
+    try:
+        entries = os.listdir(prefix)
+    except OSError:
+        return ids
+    for name in entries:
+        try:
+            st = os.stat(os.path.join(prefix, name, "rootfs"))
+        except OSError:
+            continue
+        ids.add((st.st_dev, st.st_ino))
+    return ids
+
+
 def processes_rooted_under(prefix):
-    """Live pids whose root directory or cwd is inside `prefix` (a container rootfs lives there)."""
-    prefix = str(prefix).rstrip("/") + "/"
+    """Live pids whose root directory is a bundle rootfs under `prefix`.
+
+    After pivot_root, readlink(/proc/<pid>/root) says "/" from outside the container's mount namespace,
+    but stat() through that magic link still reaches the rootfs directory itself: compare inodes.
+    """
+    roots = _rootfs_identities(prefix)
+    if not roots:
+        return []
     pids = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
-        for link in ("root", "cwd"):
-            try:
-                target = os.readlink(f"/proc/{entry}/{link}")
-            except OSError:
-                continue
-            if (target + "/").startswith(prefix) and not _is_zombie(entry):
-                pids.append(int(entry))
-                break
+        try:
+            st = os.stat(f"/proc/{entry}/root")
+        except OSError:
+            continue
+        if (st.st_dev, st.st_ino) in roots and not _is_zombie(entry):
+            pids.append(int(entry))
     return sorted(pids)
 
 
@@ -89,16 +110,44 @@ class Leaks:
         return bool(self.state_dirs or self.mounts or self.cgroups or self.processes)
 
 
-def find_leaks(runtime, workdir, ids, cgroup_names=()):
-    """Everything left by containers `ids` of `runtime` whose files live under `workdir`."""
+def _pid_namespaces_of(runtime, ids):
+    """pid namespaces of the live containers `ids` (their processes are not leaks of another container)."""
+    namespaces = set()
+    for cid in ids:
+        res = runtime.cmd("state", cid)
+        if res.rc != 0:
+            continue
+        try:
+            pid = json.loads(res.out)["pid"]
+            namespaces.add(os.readlink(f"/proc/{pid}/ns/pid"))
+        except (OSError, ValueError, KeyError):
+            continue
+    return namespaces
+
+
+def _pid_namespace(pid):
+    try:
+        return os.readlink(f"/proc/{pid}/ns/pid")
+    except OSError:
+        return None
+
+
+def find_leaks(runtime, workdir, ids, cgroup_names=(), alive_ids=()):
+    """Everything left by containers `ids` of `runtime` whose files live under `workdir`.
+
+    Processes of the still-running containers `alive_ids` (which share the bundles' directory) are not counted.
+    """
     leaks = Leaks()
     leaks.state_dirs = [str(runtime.root / i) for i in ids if (runtime.root / i).exists()]
     leaks.mounts = host_mounts_under(workdir)
     leaks.cgroups = cgroup_dirs_matching(list(ids) + list(cgroup_names))
-    leaks.processes = sorted(set(processes_rooted_under(workdir)) | set(processes_naming(ids)))
+    pids = set(processes_rooted_under(workdir)) | set(processes_naming(ids))
+    alive = _pid_namespaces_of(runtime, alive_ids)
+    leaks.processes = sorted(p for p in pids if not alive or _pid_namespace(p) not in alive)
     return leaks
 
 
 def assert_nothing_left(runtime, workdir, cid, cgroup_names=()):
-    leaks = find_leaks(runtime, workdir, [cid], cgroup_names)
+    others = [i for i in runtime.ids if i != cid]
+    leaks = find_leaks(runtime, workdir, [cid], cgroup_names, alive_ids=others)
     assert not leaks, f"{runtime.name} left behind after failing: {leaks}"
