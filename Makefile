@@ -29,7 +29,7 @@ wasm:
 	cd pal/wasm && $(SWIFT) build -c release --scratch-path .build-wasm $(SWIFT_FLAGS)
 
 shim:
-	cd shim && $(SWIFT) build -c release --scratch-path .build-shim $(SWIFT_FLAGS)
+	cd shim && $(SWIFT) build -c release --scratch-path .build-shim -Xswiftc -static-executable -Xlinker --strip-all $(SWIFT_FLAGS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/rune $(DESTDIR)$(PREFIX)/include/rune
