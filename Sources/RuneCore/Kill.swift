@@ -8,6 +8,11 @@ extension Runtime {
         let (state, lock) = try store.load(id)
         defer { _ = lock }
         let current = status(of: state)
+        // As runc: --all still reaches processes left in the cgroup after the init died.
+        if current == .stopped && all {
+            try signalAll(state, signal)
+            return
+        }
         guard current != .stopped else { throw RuneError(.invalidState, "container not running") }
         if all {
             if state.enclave != nil, let ops = enclaveOps, current == .running {
