@@ -84,6 +84,7 @@ struct EnclaveClient: EnclaveOperations {
         if relay > 0 { return relay }
         _ = rune_set_name("runelet")
         AgentSignals.install(on: conn)
+        AgentSignals.release()  // install blocks them until the exec frame is out; it is
         var status: Int32 = 255
         while let frame = try? conn.receive() {
             if frame.kind == .exited { status = Int32(frame.fields["status"] ?? "") ?? 255; break }

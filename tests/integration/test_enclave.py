@@ -17,7 +17,7 @@ import pytest
 
 from enclave_helpers import (AGENT_KINDS, VERSIONS, Trace, agent_exchange, agent_frame, build_pal_from_source,
                              build_skeleton, make_enclave)
-from helpers import COMMAND_TIMEOUT, Runtime, wait_for
+from helpers import COMMAND_TIMEOUT, Runtime, pid_alive, wait_for
 from leaks import assert_nothing_left, cgroup_dirs_matching, find_leaks
 
 pytestmark = pytest.mark.rune_only
@@ -212,6 +212,19 @@ def test_exec_detached_keeps_running(rt, enclave, trace, cid, hostdir, version):
     assert res.rc == 0, str(res)
     wait_for(lambda: (hostdir / "exec-out").exists() and (hostdir / "exec-out").read_text() == "detached\n",
              "the detached exec to finish its work")
+
+
+def test_exec_detached_pid_file_stands_for_the_payload(rt, enclave, trace, cid, workdir):
+    started(rt, cid, enclave(3, "sleep", "1000"))
+    pid_file = workdir / "exec.pid"
+    res = rt.cmd_detached("exec", "--detach", "--pid-file", pid_file, cid, "sleep", "1000")
+    assert res.rc == 0, str(res)
+    pid = int(pid_file.read_text())
+    wait_for(lambda: catches(pid, signal.SIGTERM), "the exec's stand-in to catch SIGTERM")
+    os.kill(pid, signal.SIGTERM)
+    trace.wait_for("pal_kill")
+    assert trace.matching(r"^pal_kill pid=2 sig=15$")
+    wait_for(lambda: not pid_alive(pid), "the stand-in to exit with its payload")
 
 
 @pytest.mark.parametrize("version", V2_UP)
