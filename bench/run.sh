@@ -15,7 +15,7 @@ while [ $# -gt 0 ]; do
     case $1 in
         --quick) SCALE=20 WARMUP=1 MODE=quick ;;
         --out) OUT=$2; shift ;;
-        -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
         *) echo "bench: unknown option $1 (want --quick or --out FILE)" >&2; exit 2 ;;
     esac
     shift
@@ -82,6 +82,17 @@ if [ "$(stat -f -c %T /sys/fs/cgroup)" = tmpfs ] && [ "$(stat -f -c %T /sys/fs/c
     NS=$WORK/ns/legacy
     unshare --mount="$NS" --propagation private umount /sys/fs/cgroup/unified
 fi
+
+# Before timing anything: every runtime must run the seccomp bundle and really install the filter.
+check_runtime() {
+    local name=$1 bin=$2 enter=() out dir=$WORK/bundles/check
+    if [ "$name" = crun ] && [ -n "$NS" ]; then enter=(nsenter --mount="$NS"); fi
+    out=$("${enter[@]}" "$bin" --root "$STATE/root-check" run --bundle "$dir" "check-$name" 2>&1) \
+        || { echo "bench: $name cannot run the bench bundle: $out" >&2; exit 1; }
+    grep -q "^Seccomp:.2" <<<"$out" || { echo "bench: $name did not install the seccomp filter: $out" >&2; exit 1; }
+}
+bundle check '["grep","Seccomp:","/proc/self/status"]' ".linux.seccomp = $(jq -c . "$WORK/profile.json")"
+check_runtime rune "$RUNE"; check_runtime runc "$RUNC"; check_runtime crun "$CRUN"
 
 . "$HERE/enclave.sh"
 . "$HERE/cases.sh"
