@@ -32,7 +32,7 @@ tier build make all
 RUNE=$REPO/.build-static/release/rune
 tier unit swift test --scratch-path .build
 tier integration-runc python3 -m pytest tests/integration --runtime "$(command -v runc)" -q -p no:cacheprovider
-# The static rune hosts C PALs itself; Swift PALs (the Wasm runtime) need its dynamically linked build.
+# A static rune cannot load PALs: enclave containers start from its dynamically linked build, the runelet.
 RUNE_RUNELET=$REPO/.build-release/release/rune tier integration-rune python3 -m pytest tests/integration --runtime "$RUNE" -q -p no:cacheprovider
 tier pal bash tests/pal/run.sh
 tier wasm bash tests/wasm/run.sh

@@ -29,7 +29,10 @@ extension Runtime {
             lock.release()
             return try ops.exec(state, stateDir: store.directory(id), options: options)
         }
-        if !options.detach { Waiter.becomeSubreaper() }
+        if !options.detach {
+            Waiter.becomeSubreaper()
+            Waiter.blockForwarded()
+        }
         let console = try options.consoleSocket.map { path throws(RuneError) in try connectUnix(path) }
         defer { if let console { close(console) } }
         let base = Int32(3 + options.preserveFds)

@@ -15,10 +15,12 @@ extension Runtime {
         }
         guard current != .stopped else { throw RuneError(.invalidState, "container not running") }
         if all {
+            var palError: RuneError?
             if state.enclave != nil, let ops = enclaveOps, current == .running {
-                try ops.signalAll(state, stateDir: store.directory(id), signal: signal)
+                do { try ops.signalAll(state, stateDir: store.directory(id), signal: signal) } catch { palError = error }
             }
             try signalAll(state, signal)
+            if let palError { throw palError }
             return
         }
         do { try Syscall.check("kill", "\(state.initPid)") { Glibc.kill(state.initPid, signal) } } catch { throw error.rune }

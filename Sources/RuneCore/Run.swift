@@ -6,7 +6,10 @@ extension Runtime {
     public func run(id: String, options: CreateOptions, detach: Bool, keep: Bool) throws(RuneError) -> Int32 {
         var opts = options
         opts.foreground = !detach
-        if !detach { Waiter.becomeSubreaper() }
+        if !detach {
+            Waiter.becomeSubreaper()
+            Waiter.blockForwarded()
+        }
         let terminal = (try? loadSpec(bundle: FileSystem.absolute(options.bundle)))?.process?.terminal == true
         var proxy: TerminalProxy?
         if terminal && !detach && options.consoleSocket == nil {

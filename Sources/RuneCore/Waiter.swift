@@ -7,6 +7,15 @@ public enum Waiter {
     nonisolated(unsafe) static var target: pid_t = 0
     static let forwarded: [Int32] = [SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGCONT, SIGTSTP, SIGWINCH]
 
+    /// Blocks the forwarded signals until `wait` has its handlers in place, so none is lost (or kills us)
+    /// between create and wait. Children get a clean mask from the spawner.
+    public static func blockForwarded() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for sig in forwarded { sigaddset(&set, sig) }
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+    }
+
     public static func becomeSubreaper() {
         _ = rune_prctl(36 /* PR_SET_CHILD_SUBREAPER */, 1, 0, 0, 0)
     }
@@ -18,6 +27,10 @@ public enum Waiter {
             signal(sig) { received in if Waiter.target > 0 { _ = kill(Waiter.target, received) } }
         }
         defer { for sig in forwarded { signal(sig, SIG_DFL) } }
+        var set = sigset_t()
+        sigemptyset(&set)
+        for sig in forwarded { sigaddset(&set, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
         while true {
             var status: Int32 = 0
             let got = waitpid(-1, &status, 0)

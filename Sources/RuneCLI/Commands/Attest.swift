@@ -29,7 +29,7 @@ struct AttestCommand: Command {
         do {
             if let reportFile = args.string("reportFile") {
                 let rootfs = try runtime.store.read(id).rootfs
-                try FileSystem.writeAtomically(rootfs + "/" + reportFile, evidence, mode: 0o664)
+                try RootfsFile.write(rootfs: rootfs, path: reportFile, bytes: evidence, mode: 0o664)
             } else if let path = args.string("evidence-file") {
                 try FileSystem.writeAtomically(path, evidence, mode: 0o644)
             } else {
