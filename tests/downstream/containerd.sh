@@ -149,15 +149,20 @@ containerd_kill_case() {
 
 # Nothing of this runtime's containers may remain: mounts, cgroups, runtime state, shims, processes.
 containerd_leak_checks() {
-    local L=$LABEL id
-    for id in "ds-$L-exit" "ds-$L-stdin" "ds-$L-notfound" "ds-$L-view" "ds-$L-restricted" "ds-$L-userns" "ds-$L-tty" "ds-$L-joined" "ds-$L-detached" "ds-$L-kill"; do
-        wait_until containerd_no_leftover "$id"
+    local L=$LABEL id ids
+    ids=("ds-$L-exit" "ds-$L-stdin" "ds-$L-notfound" "ds-$L-view" "ds-$L-restricted" "ds-$L-userns" "ds-$L-tty"
+        "ds-$L-joined" "ds-$L-detached" "ds-$L-kill")
+    wait_until containerd_no_leftover "${ids[@]}"  # one bounded wait for shims to exit, then a check each
+    for id in "${ids[@]}"; do
         expect_empty "[$L] containerd: nothing left of $id" "$(containerd_leftovers "$id")"
     done
     expect_empty "[$L] containerd: no container process left" "$(procs_matching "sleep $MARK")"
 }
 
-containerd_no_leftover() { [ -z "$(containerd_leftovers "$1")" ]; }
+containerd_no_leftover() {
+    local id
+    for id in "$@"; do [ -z "$(containerd_leftovers "$id")" ] || return 1; done
+}
 
 containerd_leftovers() {
     local id=$1

@@ -194,14 +194,18 @@ podman_leak_checks() {
     local L=$LABEL f id ids=()
     for f in "$T/podman"/cid."$L"-*; do [ -s "$f" ] && ids+=("$(cat "$f")"); done
     expect_eq "[$L] podman: every container recorded its id" "12" "${#ids[@]}"
+    # One bounded wait for everything to settle (conmon's cleanup runs after podman returns), then a check each.
+    wait_until podman_no_leftover "${ids[@]}"
     for id in "${ids[@]}"; do
-        wait_until podman_no_leftover "$id"
         expect_empty "[$L] podman: nothing left of ${id:0:12}" "$(podman_leftovers "$id")"
     done
     expect_empty "[$L] podman: no container process left" "$(procs_matching "sleep $MARK")"
 }
 
-podman_no_leftover() { [ -z "$(podman_leftovers "$1")" ]; }
+podman_no_leftover() {
+    local id
+    for id in "$@"; do [ -z "$(podman_leftovers "$id")" ] || return 1; done
+}
 
 podman_leftovers() {
     local id=$1
