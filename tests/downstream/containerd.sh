@@ -34,7 +34,6 @@ CONF
     return 1
 }
 
-
 containerd_foreground_cases() {
     local L=$LABEL
     capture "$CTR" run --rm --runc-binary "$RUNTIME" "$CTR_IMAGE" "ds-$L-exit" sh -c 'echo hi; exit 3'

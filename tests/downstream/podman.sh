@@ -40,7 +40,6 @@ SH
     if [ "$RC" != 0 ]; then echo "podman import failed: $OUT"; return 1; fi
 }
 
-
 # The options every container gets: root here lacks CAP_SYS_RESOURCE, so the rlimits must not
 # exceed the current ones; no CNI on these machines.
 podman_run_opts() {
@@ -235,7 +234,7 @@ podman_cleanup() {
     for f in "$T/podman"/cid.*; do
         [ -s "$f" ] || continue
         id=$(cat "$f")
-        timeout 60 "$PODMAN" rm -f -t 0 "$id" >/dev/null 2>&1
+        for r in "${RUNTIMES[@]}"; do timeout 60 "$PODMAN" --runtime "$r" rm -f -t 0 "$id" >/dev/null 2>&1; done
         kill_matching "conmon .*-c $id"
         for r in "${RUNTIMES[@]}"; do "$r" delete --force "$id" >/dev/null 2>&1; done
     done

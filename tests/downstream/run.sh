@@ -3,9 +3,10 @@
 #
 # Usage: tests/downstream/run.sh [RUNTIME...]     (as root)
 #   RUNTIME: path or name of an OCI runtime binary; default $RUNE, else .build-static/release/rune.
-#   Several runtimes run one after another against the same private podman store and containerd,
-#   e.g. `run.sh .build-static/release/rune runc` also shows the harness passing with runc.
-# Only podman only / containerd only: DOWNSTREAM_SUITES="podman" (or "containerd"; default both).
+#   Several runtimes run one after another against the same private podman store and containerd, and
+#   their container views are compared with the first one's: `run.sh runc .build-static/release/rune`
+#   shows the harness passing with runc and rune matching it.
+# One engine only: DOWNSTREAM_SUITES=podman (or containerd; default both).
 # No network, no registry: the busybox-static image is built at test time. Ends with "N passed, N failed".
 set -u
 
@@ -28,6 +29,7 @@ main() {
     for r in "${args[@]}"; do RUNTIMES+=("$(resolve_runtime "$r")") || exit 2; done
 
     T=$(mktemp -d /tmp/rune-downstream.XXXXXX)
+    chmod 755 "$T"  # root of a user namespace (uid 100000 outside) must reach the rootfs below it
     # A number no other process uses as `sleep` argument: finds this run's container processes.
     MARK=7$$
     source "$HERE/lib.sh"
