@@ -15,12 +15,12 @@ extension Runtime {
         }
         guard current != .stopped else { throw RuneError(.invalidState, "container not running") }
         if all {
-            var palError: RuneError?
+            // An enclave's processes live inside its runtime: --all reaches them through pal_kill(-1).
             if state.enclave != nil, let ops = enclaveOps, current == .running {
-                do { try ops.signalAll(state, stateDir: store.directory(id), signal: signal) } catch { palError = error }
+                try ops.signalAll(state, stateDir: store.directory(id), signal: signal)
+                return
             }
             try signalAll(state, signal)
-            if let palError { throw palError }
             return
         }
         do { try Syscall.check("kill", "\(state.initPid)") { Glibc.kill(state.initPid, signal) } } catch { throw error.rune }
