@@ -43,8 +43,10 @@ struct AgentSession {
                 // A v1 PAL takes no signals: rune kill --all then signals the init-runelet, which ends the container.
                 if runelet.pal.version >= 2 {
                     try runelet.pal.kill(pid: request.fields["all"] == "1" ? -1 : runelet.initPalPid, signal: sig)
+                    try connection.send(AgentFrame(.ok))
+                } else {
+                    try connection.send(AgentFrame(.ok, ["delivered": "0"]))
                 }
-                try connection.send(AgentFrame(.ok))
             case .attest:
                 let data = Hex.decode(request.fields["reportData"] ?? "") ?? []
                 guard data.count <= 64 else { throw RuneError(.invalidArgument, "report data is longer than 64 bytes") }

@@ -97,7 +97,10 @@ struct EnclaveClient: EnclaveOperations {
         let conn = try connectAgent(stateDir)
         defer { close(conn.fd) }
         try conn.send(AgentFrame(.kill, ["signal": String(signal), "all": "1"]))
-        if let reply = try conn.receive(), reply.kind == .error { throw RuneError(.failed, reply.fields["message"] ?? "kill failed") }
+        let reply = try conn.receive()
+        if let reply, reply.kind == .error { throw RuneError(.failed, reply.fields["message"] ?? "kill failed") }
+        // A v1 PAL cannot take signals: the init-runelet gets it instead and ends the container.
+        if reply?.fields["delivered"] == "0" { _ = Glibc.kill(state.initPid, signal) }
     }
 
     func stop(_ state: ContainerState, stateDir: String) -> Bool {
