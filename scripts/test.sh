@@ -40,7 +40,7 @@ tier shim-unit bash -c "cd shim && swift test --scratch-path .build-shim-test"
 SHIM_BIN=$REPO/shim/.build-shim/release/containerd-shim-rune-v2 RUNE_SHIM_RUNTIME=$RUNE RUNE_RUNELET=$REPO/.build-release/release/rune \
 RUNE_PAL_PATH=$REPO/pal/wasm/.build-wasm/release/libpal-wasm.so RUNE_ENCLAVE_BIN=$REPO/pal/wasm/.build-wasm/release/rune-enclave \
     tier shim bash tests/shim/run.sh
-tier downstream bash tests/downstream/run.sh "$RUNE" runc
+tier downstream bash tests/downstream/run.sh runc "$RUNE"
 SHIM_BIN=$REPO/shim/.build-shim/release/containerd-shim-rune-v2 RUNE_BIN=$RUNE RUNELET_BIN=$REPO/.build-release/release/rune \
 RUNE_ENCLAVE_BIN=$REPO/pal/wasm/.build-wasm/release/rune-enclave PAL_WASM=$REPO/pal/wasm/.build-wasm/release/libpal-wasm.so \
     tier cri bash tests/cri/run.sh
