@@ -15,7 +15,7 @@ machine_facts() {
          "commit $commit${dirty:+ (work tree has uncommitted changes under Sources)}"
     echo "- runc: $("$RUNC" --version | head -1 | sed 's/runc version //'); crun: $("$CRUN" --version | head -1 | sed 's/crun version //')"
     [ -n "${RUNE_RUNELET:-}" ] && echo "- init-runelet for enclave containers: $RUNE_RUNELET"
-    [ -n "${RUNE_BASELINE:-}" ] && echo "- baseline rune: $RUNE_BASELINE (built $(date -u -r "$RUNE_BASELINE" '+%H:%M UTC'))"
+    [ -n "${RUNE_BASELINE:-}" ] && echo "- baseline rune: $RUNE_BASELINE (built $(date -u -r "$RUNE_BASELINE" '+%H:%M UTC'))${RUNE_BASELINE_NOTE:+: $RUNE_BASELINE_NOTE}"
     return 0
 }
 

@@ -5,7 +5,8 @@
 # (or FILE). Numbers to read, never thresholds. Overrides: RUNE, RUNC, CRUN, RUNE_RUNELET (the
 # dynamically linked rune that hosts Swift PALs), SKELETON_PAL, WASM_DIR (pal/wasm release dir),
 # RUNE_COMMIT (the commit RUNE was built from, for the report), RUNE_BASELINE (a second rune build
-# whose `run` and `create` are measured in the same rounds, e.g. before and after a change).
+# whose `run` and `create` are measured in the same rounds, e.g. before and after a change; say
+# what it is in RUNE_BASELINE_NOTE).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
@@ -15,7 +16,7 @@ while [ $# -gt 0 ]; do
     case $1 in
         --quick) SCALE=20 WARMUP=1 MODE=quick ;;
         --out) OUT=$2; shift ;;
-        -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
         *) echo "bench: unknown option $1 (want --quick or --out FILE)" >&2; exit 2 ;;
     esac
     shift
