@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/run.sh: rune against runc and crun, in one run, on the same bundles (docs/performance.md).
-#   bash bench/run.sh [--quick] [--out FILE]      (root; about 5-8 minutes, --quick about 1-2)
+#   bash bench/run.sh [--quick] [--out FILE]      (root; about 3-5 minutes, --quick about 1-1.5)
 # Prints a table of medians, ratios rune/runc and rune/crun, and peak RSS; writes bench/results.md
 # (or FILE). Numbers to read, never thresholds. Overrides: RUNE, RUNC, CRUN, RUNE_RUNELET (the
 # dynamically linked rune that hosts Swift PALs), SKELETON_PAL, WASM_DIR (pal/wasm release dir),
