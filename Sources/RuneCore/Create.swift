@@ -133,7 +133,7 @@ struct Launch {
         }
         let exe = runtime.initExecutable(enclave)
         let child = try InitProcess.start(executable: exe, bootstrap: Bootstrap(spec: spec), pipeFd: base, extraFds: extra,
-                                          cgroup: cgroups)
+                                          cgroup: cgroups, scratchDir: stateDir)
         Log.step("create: init pid \(child.initPid)")
         initPid = child.initPid
         config.hostPid = initPid

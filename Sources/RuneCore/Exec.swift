@@ -46,7 +46,7 @@ extension Runtime {
         try SeccompLoader.compile(into: &config)
         let child = try InitProcess.start(executable: initExecutable(nil), bootstrap: Bootstrap(joining: state.initPid, spec: state.config),
                                           pipeFd: base, extraFds: console.map { [($0, base + 1)] } ?? [],
-                                          cgroup: CgroupManager(paths: state.cgroupPaths))
+                                          cgroup: CgroupManager(paths: state.cgroupPaths), scratchDir: store.directory(id))
         do {
             let spec = state.config
             try child.configure(config, hooks: { () throws(RuneError) in }, seccompListener: { (fd: Int32) throws(RuneError) in

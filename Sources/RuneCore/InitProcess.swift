@@ -12,7 +12,7 @@ struct InitProcess {
     /// Spawns the init with its socket at `pipeFd` and extra fds, puts it in the cgroup before any
     /// namespace work, and returns once nsexec reported the container process's pid.
     static func start(executable: String, bootstrap: Bootstrap, pipeFd: Int32, extraFds: [(Int32, Int32)],
-                      cgroup: CgroupManager) throws(RuneError) -> InitProcess {
+                      cgroup: CgroupManager, scratchDir: String) throws(RuneError) -> InitProcess {
         var pair: [Int32] = [0, 0]
         do {
             try Syscall.check("socketpair") {
@@ -21,7 +21,7 @@ struct InitProcess {
         } catch { throw error.rune }
         defer { close(pair[1]) }
         let channel = InitChannel(fd: pair[0])
-        let sealed = try SealedBinary.make(from: executable)
+        let sealed = try SealedBinary.make(from: executable, scratchDir: scratchDir)
         defer { close(sealed) }
         let stage0: pid_t
         do {

@@ -29,8 +29,9 @@ def test_init_runs_from_a_sealed_copy_not_the_host_binary(rt, bundle, cid):
     pid = rt.state(cid)["pid"]
     exe = os.readlink(f"/proc/{pid}/exe")
     assert os.path.realpath(str(rt.binary)) not in exe, exe
+    # rune: a detached read-only bind mount of itself (as root) or a sealed memfd copy (rootless).
     if not rt.is_runc:
-        assert "memfd:" in exe, exe
+        assert exe == "/" or "(deleted)" in exe or "memfd:" in exe, exe
 
 
 def test_no_host_fd_reaches_the_container(rt, bundle, cid, tmp_path):
