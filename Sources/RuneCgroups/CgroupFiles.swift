@@ -73,6 +73,8 @@ enum CgroupFiles {
     /// Removes a cgroup and its children, deepest first. A missing directory is fine; EBUSY (the
     /// kernel still tearing down exited tasks) is retried a few times with short pauses.
     static func removeCgroup(_ path: String) throws(CgroupError) {
+        // Most cgroups have no children: try rmdir first and only walk the directory when it is refused.
+        if rmdir(path) == 0 || errno == ENOENT { return }
         guard FileSystem.isDirectory(path) else { return }
         for child in childCgroups(path) { try removeCgroup(child) }
         var delay: UInt32 = 1_000
