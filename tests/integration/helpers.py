@@ -5,6 +5,7 @@ Nothing is mocked: a check passes only if the runtime really did the thing.
 """
 import json
 import os
+import select
 import shutil
 import subprocess
 import time
@@ -120,6 +121,10 @@ class Runtime:
         bundle.save()
         return self.cmd("run", "--bundle", bundle.path, *flags, cid, input=input)
 
+    def foreground(self, cid, bundle, *flags):
+        """`run` in the foreground as a Popen, for tests that signal it; use as a context manager."""
+        return Foreground(self, cid, bundle, flags)
+
     def detached(self, verb, cid, bundle, *flags):
         """`create` or `run --detach`: the container keeps its stdio, so it goes to files, not pipes."""
         self.ids.add(cid)
@@ -183,6 +188,46 @@ class Runtime:
             if (self.root / cid).exists():
                 stubborn.append(cid)
         return stubborn
+
+
+class Foreground:
+    """A foreground `run` whose stdout can be read line by line with a hang guard.
+
+    On exit the container is force-deleted before the runtime is reaped: a container that still holds the
+    stdout pipe would otherwise block the final read forever."""
+
+    def __init__(self, runtime, cid, bundle, flags):
+        runtime.ids.add(cid)
+        bundle.save()
+        self.runtime, self.cid = runtime, cid
+        self.proc = subprocess.Popen(runtime.argv("run", *flags, "--bundle", bundle.path, cid), stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def __enter__(self):
+        return self
+
+    def readline(self):
+        ready, _, _ = select.select([self.proc.stdout], [], [], WAIT_LIMIT)
+        if not ready:
+            raise AssertionError(f"no output from the container within {WAIT_LIMIT}s (hang guard)")
+        return self.proc.stdout.readline()
+
+    def wait(self):
+        """Exit code and remaining stdout (hang guard only)."""
+        try:
+            out, _ = self.proc.communicate(timeout=COMMAND_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"{self.runtime.name} run did not exit (hang guard)")
+        return self.proc.returncode, out
+
+    def __exit__(self, *exc):
+        if self.proc.poll() is None:
+            self.runtime.cmd("delete", "--force", self.cid)
+            self.proc.kill()
+        for stream in (self.proc.stdout, self.proc.stderr):
+            stream.close()
+        self.proc.wait(timeout=COMMAND_TIMEOUT)
+        return False
 
 
 def wait_for(predicate, what):

@@ -111,19 +111,11 @@ def test_no_new_keyring(rt, bundle, cid):
 
 
 def test_foreground_run_forwards_signals(rt, bundle, cid):
-    b = bundle().sh("trap 'echo got-term; exit 9' TERM; echo ready; while :; do sleep 1; done").save()
-    proc = subprocess.Popen(rt.argv("run", "--bundle", b.path, cid), stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    rt.ids.add(cid)
-    try:
-        assert proc.stdout.readline() == b"ready\n"
-        proc.send_signal(signal.SIGTERM)
-        out, _ = proc.communicate(timeout=60)
-        assert proc.returncode == 9
-        assert out == b"got-term\n"
-    finally:
-        proc.kill()
-        proc.communicate()
+    b = bundle().sh("trap 'echo got-term; exit 9' TERM; echo ready; while :; do sleep 1; done")
+    with rt.foreground(cid, b) as fg:
+        assert fg.readline() == b"ready\n"
+        fg.proc.send_signal(signal.SIGTERM)
+        assert fg.wait() == (9, b"got-term\n")
 
 
 def test_dead_init_is_reported_stopped(rt, bundle, cid):

@@ -1,6 +1,4 @@
 """`run` in the foreground and detached: exit codes and stdio pass straight through."""
-import subprocess
-
 import pytest
 
 from helpers import pid_alive, wait_for
@@ -22,31 +20,17 @@ def test_run_propagates_exit_code(rt, bundle, cid, script, code):
 
 
 def test_run_reports_137_when_init_is_killed_from_outside(rt, bundle, cid):
-    b = bundle().args("sleep", "1000").save()
-    proc = subprocess.Popen(rt.argv("run", "--bundle", b.path, cid), stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    rt.ids.add(cid)
-    try:
-        wait_for(lambda: rt.status(cid) == "running", "container to run")
+    with rt.foreground(cid, bundle().sh("echo ready; exec sleep 1000")) as fg:
+        assert fg.readline() == b"ready\n"
         assert rt.cmd("kill", cid, "9").rc == 0
-        assert proc.wait(timeout=60) == 137
-    finally:
-        proc.kill()
-        proc.communicate()
+        assert fg.wait()[0] == 137
 
 
 def test_run_init_signal_handler_sets_exit_code(rt, bundle, cid):
-    b = bundle().sh("trap 'exit 7' TERM; echo ready; while :; do sleep 1; done").save()
-    proc = subprocess.Popen(rt.argv("run", "--bundle", b.path, cid), stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    rt.ids.add(cid)
-    try:
-        assert proc.stdout.readline() == b"ready\n"
+    with rt.foreground(cid, bundle().sh("trap 'exit 7' TERM; echo ready; while :; do sleep 1; done")) as fg:
+        assert fg.readline() == b"ready\n"
         assert rt.cmd("kill", cid, "TERM").rc == 0
-        assert proc.wait(timeout=60) == 7
-    finally:
-        proc.kill()
-        proc.communicate()
+        assert fg.wait()[0] == 7
 
 
 def test_run_passes_stdout_and_stderr_separately(rt, bundle, cid):
