@@ -72,10 +72,10 @@ import Testing
 @Suite struct HexAndTimeTests {
     @Test func hexRoundTripsAndRejectsJunk() {
         let bytes: [UInt8] = [0, 1, 0xab, 0xff]
-        #expect(hexEncode(bytes) == "0001abff")
-        #expect(hexDecode("0001abff") == bytes)
-        #expect(hexDecode("0g") == nil)
-        #expect(hexDecode("abc") == nil)
+        #expect(Hex.encode(bytes) == "0001abff")
+        #expect(Hex.decode("0001ABff") == bytes)
+        #expect(Hex.decode("0g") == nil)
+        #expect(Hex.decode("abc") == nil)
     }
 
     @Test func timestampsAreRFC3339InUTC() {

@@ -19,7 +19,7 @@ struct AttestCommand: Command {
     static func run(_ args: ParsedArgs, _ global: GlobalOptions) throws(RuneError) -> Int32 {
         if args.bool("isRA") { throw RuneError(.unsupported, "attest --isRA: remote attestation is not supported") }
         let hex = args.string("report-data") ?? ""
-        guard let data = decodeHex(hex), data.count <= 64 else {
+        guard let data = Hex.decode(hex), data.count <= 64 else {
             throw RuneError(.invalidArgument, "--report-data: want up to 64 bytes as hex, got \"\(hex)\"")
         }
         let runtime = try global.runtime()
@@ -33,20 +33,9 @@ struct AttestCommand: Command {
             } else if let path = args.string("evidence-file") {
                 try FileSystem.writeAtomically(path, evidence, mode: 0o644)
             } else {
-                print(encodeHex(evidence))
+                print(Hex.encode(evidence))
             }
         } catch { throw RuneError(.failed, "attest: \(error)") }
         return 0
     }
-}
-
-func decodeHex(_ text: String) -> [UInt8]? {
-    let chars = Array(text.utf8)
-    guard chars.count % 2 == 0 else { return nil }
-    return stride(from: 0, to: chars.count, by: 2).compactMap { UInt8(String(decoding: chars[$0..<$0 + 2], as: UTF8.self), radix: 16) }
-        .count == chars.count / 2 ? stride(from: 0, to: chars.count, by: 2).map { UInt8(String(decoding: chars[$0..<$0 + 2], as: UTF8.self), radix: 16)! } : nil
-}
-
-func encodeHex(_ bytes: [UInt8]) -> String {
-    bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
 }

@@ -12,7 +12,7 @@ enum SeccompLoader {
         do {
             let bpf = try ProcessSecurity.compileSeccomp(seccomp, cacheDir: config.seccompCacheDir)
             config.seccompFlags = try ProcessSecurity.seccompFlags(seccomp)
-            config.seccompProgram = hexEncode(bpf)
+            config.seccompProgram = Hex.encode(bpf)
         } catch { throw RuneError(.invalidArgument, "\(error)") }
     }
 
@@ -25,7 +25,7 @@ enum SeccompLoader {
     /// Init side: loads the program compiled on the host; a notify listener fd goes to the host, which
     /// passes it on to `listenerPath`, and the init waits until that is done (as runc does).
     static func load(_ config: InitConfig, channel: InitChannel?) throws {
-        guard let hex = config.seccompProgram, let bpf = hexDecode(hex) else { return }
+        guard let hex = config.seccompProgram, let bpf = Hex.decode(hex) else { return }
         guard let listener = try ProcessSecurity.loadCompiled(bpf, flags: config.seccompFlags) else { return }
         defer { close(listener) }
         guard let channel else { throw RuneError(.failed, "linux.seccomp: no way to hand the listener fd to the host") }
@@ -48,26 +48,3 @@ enum SeccompLoader {
     }
 }
 
-func hexEncode(_ bytes: [UInt8]) -> String {
-    let digits = Array("0123456789abcdef".utf8)
-    var out = [UInt8]()
-    out.reserveCapacity(bytes.count * 2)
-    for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
-    return String(decoding: out, as: UTF8.self)
-}
-
-func hexDecode(_ text: String) -> [UInt8]? {
-    var out = [UInt8]()
-    out.reserveCapacity(text.utf8.count / 2)
-    var high: UInt8?
-    for c in text.utf8 {
-        let v: UInt8
-        switch c {
-        case 48...57: v = c - 48
-        case 97...102: v = c - 87
-        default: return nil
-        }
-        if let h = high { out.append(h << 4 | v); high = nil } else { high = v }
-    }
-    return high == nil ? out : nil
-}
