@@ -21,6 +21,15 @@ tier() {
     if [ -z "$p" ]; then
         p=$(grep -Eo 'Test run with ([0-9]+) tests? in [0-9]+ suites? passed' "$LOG/$name.log" | tail -1 | grep -Eo '[0-9]+' | head -1 || true)
     fi
+    if [ -z "$p" ]; then  # XCTest: "Executed N tests, with M failures"
+        local xc
+        xc=$(grep -Eo 'Executed [0-9]+ tests?, with [0-9]+ failures?' "$LOG/$name.log" | tail -1 || true)
+        if [ -n "$xc" ]; then
+            local n m
+            n=$(echo "$xc" | grep -Eo '[0-9]+' | head -1); m=$(echo "$xc" | grep -Eo '[0-9]+' | sed -n 2p)
+            p=$((n - m)); f=${f:-$m}
+        fi
+    fi
     p=${p:-0}; f=${f:-0}
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
     passed=$((passed + p)); failed=$((failed + f))
