@@ -21,13 +21,13 @@ tier() {
     if [ -z "$p" ]; then
         p=$(grep -Eo 'Test run with ([0-9]+) tests? in [0-9]+ suites? passed' "$LOG/$name.log" | tail -1 | grep -Eo '[0-9]+' | head -1 || true)
     fi
-    if [ -z "$p" ]; then  # XCTest: "Executed N tests, with M failures"
+    if [ -z "$p" ] || [ "$p" = 0 ]; then  # XCTest: "Executed N tests, with M failures"
         local xc
         xc=$(grep -Eo 'Executed [0-9]+ tests?, with [0-9]+ failures?' "$LOG/$name.log" | tail -1 || true)
         if [ -n "$xc" ]; then
             local n m
             n=$(echo "$xc" | grep -Eo '[0-9]+' | head -1); m=$(echo "$xc" | grep -Eo '[0-9]+' | sed -n 2p)
-            p=$((n - m)); f=${f:-$m}
+            p=$((n - m)); [ -n "$f" ] && [ "$f" != 0 ] || f=$m
         fi
     fi
     p=${p:-0}; f=${f:-0}
