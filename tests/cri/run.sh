@@ -60,14 +60,14 @@ sed 's/hello from the enclave/HELLO FROM THE ENCLAVE/' "$HERE/fixtures/enclave-h
   "$T/prefix/bin/rune-enclave" sign --key "$T/keys/offline.key" --module "$T/signed/app.wasm" --out "$T/signed/app.wasm.sig" >/dev/null &&
   wat2wasm "$T/tampered/app.wat" -o "$T/tampered/app.wasm" && cp "$T/signed/app.wasm.sig" "$T/tampered/app.wasm.sig"; } ||
     setup_failed "off-line signed test modules"
-python3 "$HERE/make-image.py" "$T/pause.tar" "$PAUSE_IMAGE" --cmd '["/bin/sleep", "2147483647"]' &&
-python3 "$HERE/make-image.py" "$T/busybox.tar" "$BUSYBOX_IMAGE" &&
-python3 "$HERE/make-image.py" "$T/wasm.tar" "$WASM_IMAGE" --cmd '["/app/app.wasm"]' --add "$T/app.wasm:/app/app.wasm" &&
-python3 "$HERE/make-image.py" "$T/signed.tar" localhost/rune-cri/wasm-signed:1 --cmd '["/app/app.wasm"]' \
+python3 "$REPO/scripts/make-oci-image.py" "$T/pause.tar" "$PAUSE_IMAGE" --cmd '["/bin/sleep", "2147483647"]' &&
+python3 "$REPO/scripts/make-oci-image.py" "$T/busybox.tar" "$BUSYBOX_IMAGE" &&
+python3 "$REPO/scripts/make-oci-image.py" "$T/wasm.tar" "$WASM_IMAGE" --cmd '["/app/app.wasm"]' --add "$T/app.wasm:/app/app.wasm" &&
+python3 "$REPO/scripts/make-oci-image.py" "$T/signed.tar" localhost/rune-cri/wasm-signed:1 --cmd '["/app/app.wasm"]' \
     --add "$T/signed/app.wasm:/app/app.wasm" --add "$T/signed/app.wasm.sig:/app/app.wasm.sig" &&
-python3 "$HERE/make-image.py" "$T/tampered.tar" localhost/rune-cri/wasm-tampered:1 --cmd '["/app/app.wasm"]' \
+python3 "$REPO/scripts/make-oci-image.py" "$T/tampered.tar" localhost/rune-cri/wasm-tampered:1 --cmd '["/app/app.wasm"]' \
     --add "$T/tampered/app.wasm:/app/app.wasm" --add "$T/tampered/app.wasm.sig:/app/app.wasm.sig" ||
-    setup_failed "make-image.py"
+    setup_failed "make-oci-image.py"
 
 # ---- containerd with the CRI plugin and the deploy/ fragment's runtime ----------------------------
 {

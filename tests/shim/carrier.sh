@@ -8,10 +8,10 @@ carrier_images() {
     sed 's/hello from wasm/jello from wasm/' "$HERE/fixtures/hello.wat" >"$T/tampered.wat"
     wat2wasm "$T/tampered.wat" -o "$T/tampered.wasm" || return 1
     "$tool" sign --key "$T/signer.key" --module "$T/app.wasm" --out "$T/offline.sig" >/dev/null || return 1
-    python3 "$HERE/make-image.py" "$T/wasm-tampered.tar" localhost/wasm-tampered:1 \
+    python3 "$REPO/scripts/make-oci-image.py" "$T/wasm-tampered.tar" localhost/wasm-tampered:1 \
         --add "$T/tampered.wasm:/app/app.wasm" --add "$T/offline.sig:/app/app.wasm.sig" || return 1
-    python3 "$HERE/make-image.py" "$T/wasm.tar" localhost/wasm:1 --add "$T/app.wasm:/app/app.wasm" || return 1
-    python3 "$HERE/make-image.py" "$T/wasm-signed.tar" localhost/wasm-signed:1 \
+    python3 "$REPO/scripts/make-oci-image.py" "$T/wasm.tar" localhost/wasm:1 --add "$T/app.wasm:/app/app.wasm" || return 1
+    python3 "$REPO/scripts/make-oci-image.py" "$T/wasm-signed.tar" localhost/wasm-signed:1 \
         --add "$T/app.wasm:/app/app.wasm" --add "$T/offline.sig:/app/app.wasm.sig" || return 1
     $CTR images import "$T/wasm.tar" >/dev/null && $CTR images import "$T/wasm-signed.tar" >/dev/null &&
         $CTR images import "$T/wasm-tampered.tar" >/dev/null

@@ -31,7 +31,7 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 [ttrpc]
   address = "$T/containerd.sock.ttrpc"
 TOML
-python3 "$HERE/make-image.py" "$T/bb.tar" localhost/bb:1
+python3 "$REPO/scripts/make-oci-image.py" "$T/bb.tar" localhost/bb:1
 start_containerd || exit 1
 $CTR images import "$T/bb.tar" >/dev/null
 

@@ -41,7 +41,7 @@ TOML
 
 echo "# shim: $SHIM_BIN"
 echo "# runtime: $RUNTIME"
-python3 "$HERE/make-image.py" "$T/bb.tar" localhost/bb:1 || { echo "0 passed, 1 failed"; exit 1; }
+python3 "$REPO/scripts/make-oci-image.py" "$T/bb.tar" localhost/bb:1 || { echo "0 passed, 1 failed"; exit 1; }
 start_containerd || { echo "0 passed, 1 failed"; exit 1; }
 check "image import" $CTR images import "$T/bb.tar"
 $CTR events >"$T/events.log" 2>&1 &

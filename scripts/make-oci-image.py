@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Builds an OCI image layout tarball from Debian's static busybox, for `ctr -n k8s.io images import`.
+"""Builds an OCI image layout tarball from Debian's static busybox, for `ctr images import` (tests/shim, tests/cri).
 
-Usage: make-image.py OUT.tar NAME [--cmd JSON_ARRAY] [--env K=V ...] [--add HOSTFILE:PATH_IN_IMAGE ...]
+Usage: make-oci-image.py OUT.tar NAME [--cmd JSON_ARRAY] [--env K=V ...] [--add HOSTFILE:PATH_IN_IMAGE ...]
 One layer: bin/busybox, a symlink per applet, and the extra files. No registry is involved, so the CRI
 plugin's sandbox_image and the workload images of tests/cri both come from here.
 """
