@@ -24,7 +24,12 @@ extension Runtime {
     public func create(id: String, options: CreateOptions) throws(RuneError) -> ContainerState {
         Log.step("create: start")
         let bundle = FileSystem.absolute(options.bundle)
-        var spec = try loadSpec(bundle: bundle)
+        return try create(id: id, options: options, bundle: bundle, spec: try loadSpec(bundle: bundle))
+    }
+
+    /// `create` with the bundle's spec already loaded and validated (`run` reads it once for both).
+    func create(id: String, options: CreateOptions, bundle: String, spec loaded: Spec) throws(RuneError) -> ContainerState {
+        var spec = loaded
         Log.step("create: spec loaded")
         let enclave = try enclaveResolver?(&spec, bundle)
         guard let process = spec.process else { throw RuneError(.invalidArgument, "config.json: process: missing") }
@@ -110,7 +115,7 @@ struct Launch {
         if console == nil, let path = options.consoleSocket { console = try connectUnix(path) }
         defer { if let console, options.consoleSocketFd == nil { close(console) } }
 
-        let rootfs = FileSystem.absolute(spec.root?.path.hasPrefix("/") == true ? spec.root!.path : bundle + "/" + (spec.root?.path ?? "rootfs"))
+        let rootfs = FileSystem.absolute(spec.rootfsPath(bundle: bundle) ?? bundle + "/rootfs")
         let base = Int32(3 + options.preserveFds)
         var config = InitConfig(kind: .create, id: id, spec: spec, process: process, bundle: bundle, rootfs: rootfs)
         config.noPivot = options.noPivot
@@ -176,8 +181,8 @@ func openOrThrow(_ path: String, _ flags: Int32, _ mode: mode_t = 0) throws(Rune
     do { return try Syscall.check("open", path) { open(path, flags, mode) } } catch { throw error.rune }
 }
 
-/// Connects to a unix socket by path (through /proc/self/fd for paths beyond sun_path's 108 bytes).
-func connectUnix(_ path: String) throws(RuneError) -> Int32 {
+/// Connects to a unix socket by path (callers keep paths under sun_path's 108 bytes, e.g. through /proc/self/fd).
+public func connectUnix(_ path: String) throws(RuneError) -> Int32 {
     do {
         let fd = try Syscall.check("socket") { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
         var addr = sockaddr_un()

@@ -10,13 +10,14 @@ extension Runtime {
             Waiter.becomeSubreaper()
             Waiter.blockForwarded()
         }
-        let terminal = (try? loadSpec(bundle: FileSystem.absolute(options.bundle)))?.process?.terminal == true
+        let bundle = FileSystem.absolute(options.bundle)
+        let spec = try loadSpec(bundle: bundle)
         var proxy: TerminalProxy?
-        if terminal && !detach && options.consoleSocket == nil {
+        if spec.process?.terminal == true && !detach && options.consoleSocket == nil {
             proxy = try TerminalProxy()
             opts.consoleSocketFd = proxy!.containerEnd
         }
-        let state = try create(id: id, options: opts)
+        let state = try create(id: id, options: opts, bundle: bundle, spec: spec)
         try proxy?.receiveMaster()
         do {
             try start(id: id)

@@ -23,14 +23,9 @@ struct EnclaveClient: EnclaveOperations {
 
     func connectAgent(_ stateDir: String) throws(RuneError) -> AgentConnection {
         try withSocketPath(stateDir) { path throws(RuneError) -> AgentConnection in
-            let fd = try socketFd()
-            var addr = try address(path)
-            let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
-            guard rc == 0 else {
-                close(fd)
-                throw RuneError(.failed, "connect to enclave agent \(stateDir)/agent.sock: \(String(cString: strerror(errno)))")
+            do throws(RuneError) { return AgentConnection(fd: try connectUnix(path)) } catch {
+                throw RuneError(error.code, "connect to enclave agent \(stateDir)/agent.sock: \(error.message)")
             }
-            return AgentConnection(fd: fd)
         }
     }
 
@@ -156,14 +151,7 @@ enum HostPty {
         guard rune_pty_slave_name(master, &name, name.count) == 0 else { throw RuneError(.failed, "ptsname: \(String(cString: strerror(errno)))") }
         let slave = Glibc.open(String(cString: name), O_RDWR | O_NOCTTY | O_CLOEXEC)
         guard slave >= 0 else { throw RuneError(.failed, "open pty slave: \(String(cString: strerror(errno)))") }
-        let sock = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(consoleSocket.utf8)
-        guard bytes.count < 108 else { throw RuneError(.failed, "console socket path too long: \(consoleSocket)") }
-        withUnsafeMutableBytes(of: &addr.sun_path) { buf in for (i, b) in bytes.enumerated() { buf[i] = b } }
-        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(sock, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
-        guard rc == 0 else { throw RuneError(.failed, "connect \(consoleSocket): \(String(cString: strerror(errno)))") }
+        let sock = try connectUnix(consoleSocket)
         var fds = [master]
         let label = Array("/dev/ptmx".utf8)
         _ = label.withUnsafeBytes { rune_send_fds(sock, $0.baseAddress, $0.count, &fds, 1) }

@@ -65,12 +65,11 @@ extension SafeRoot {
             let part = pending.removeFirst()
             if part == "." || part.isEmpty { continue }
             if part == ".." { if !resolved.isEmpty { resolved.removeLast() }; continue }
-            let candidate = "/" + (resolved + [part]).joined(separator: "/")
             var buf = [CChar](repeating: 0, count: Int(PATH_MAX))
             let fd = rune_openat2_in_root(rootFd, "/" + resolved.joined(separator: "/"), RUNE_O_PATH | O_DIRECTORY | O_CLOEXEC, 0)
             let n = fd >= 0 ? readlinkat(fd, part, &buf, buf.count - 1) : -1
             if fd >= 0 { Glibc.close(fd) }
-            guard n > 0, hops < 40 else { resolved.append(part); _ = candidate; continue }
+            guard n > 0, hops < 40 else { resolved.append(part); continue }
             hops += 1
             let link = String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
             if link.hasPrefix("/") { resolved = [] }
