@@ -1,4 +1,5 @@
 import CRuneLinux
+import Glibc
 import OCISpec
 
 /// The namespace work nsexec.c does before Swift starts, built from the spec.
@@ -66,5 +67,3 @@ struct Bootstrap {
         } catch { throw RuneError.wrap(error.rune, "send bootstrap") }
     }
 }
-
-import Glibc

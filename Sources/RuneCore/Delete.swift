@@ -15,12 +15,13 @@ extension Runtime {
             return
         }
         defer { _ = lock }
-        switch status(of: state) {
+        let current = status(of: state)
+        switch current {
         case .stopped: break
         case .created: killAndWait(state)
         case .running, .paused, .creating:
             guard force else {
-                throw RuneError(.invalidState, "cannot delete container \(id) that is not stopped: \(status(of: state).rawValue)")
+                throw RuneError(.invalidState, "cannot delete container \(id) that is not stopped: \(current.rawValue)")
             }
             killAndWait(state)
         }
