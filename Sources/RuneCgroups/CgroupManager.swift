@@ -80,6 +80,13 @@ public struct CgroupManager: Sendable {
         for (_, path) in orderedPaths { try CgroupFiles.write(path + "/cgroup.procs", String(pid)) }
     }
 
+    /// What a new process needs to place itself (nsexec.c does it): the v1 `tasks` files it writes
+    /// "0" to, and the cgroup2 directory it is cloned into.
+    public var selfPlacement: (tasks: [String], unifiedDir: String?) {
+        let tasks = orderedPaths.filter { $0.key != CgroupPaths.unifiedKey }.map { $0.path + "/tasks" }
+        return (tasks, unifiedPath)
+    }
+
     /// Writes all of `linux.resources`. Device rules get runc's default allow list appended (the
     /// devices every container may use: null, zero, full, tty, random, urandom, pts, ptmx, tun).
     /// Returns warnings for settings that are accepted but ignored (kernel memory).

@@ -10,6 +10,9 @@ struct Bootstrap {
     var gidMap: String?
     var setgroupsDeny = false
     var oomScoreAdj: Int?
+    /// Where nsexec.c places itself before any namespace work (CgroupManager.selfPlacement).
+    var cgroupTasks: [String] = []
+    var cgroup2Dir: String?
 
     static let flags: [String: Int32] = [
         "pid": Int32(RUNE_CLONE_NEWPID), "network": Int32(RUNE_CLONE_NEWNET), "mount": Int32(RUNE_CLONE_NEWNS), "ipc": Int32(RUNE_CLONE_NEWIPC),
@@ -63,6 +66,8 @@ struct Bootstrap {
             if let gidMap { try channel.send(.bootGidMap, gidMap) }
             if setgroupsDeny { try channel.send(.bootSetgroupsDeny, "1") }
             if let oomScoreAdj { try channel.send(.bootOomScoreAdj, String(oomScoreAdj)) }
+            for tasks in cgroupTasks { try channel.send(.bootCgroupTasks, tasks) }
+            if let cgroup2Dir { try channel.send(.bootCgroup2Dir, cgroup2Dir) }
             try channel.send(.bootEnd)
         } catch { throw RuneError.wrap(error.rune, "send bootstrap") }
     }

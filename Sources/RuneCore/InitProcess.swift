@@ -9,8 +9,8 @@ struct InitProcess {
     let channel: InitChannel
     let initPid: Int32
 
-    /// Spawns the init with its socket at `pipeFd` and extra fds, puts it in the cgroup before any
-    /// namespace work, and returns once nsexec reported the container process's pid.
+    /// Spawns the init with its socket at `pipeFd` and extra fds and returns once nsexec reported the
+    /// container process's pid. nsexec places itself in `cgroup` before any namespace work.
     static func start(executable: String, bootstrap: Bootstrap, pipeFd: Int32, extraFds: [(Int32, Int32)],
                       cgroup: CgroupManager, scratchDir: String) throws(RuneError) -> InitProcess {
         var pair: [Int32] = [0, 0]
@@ -32,8 +32,9 @@ struct InitProcess {
             close(pair[0])
             throw RuneError(.failed, "start container init \(executable): \(error)")
         }
+        var bootstrap = bootstrap
+        (bootstrap.cgroupTasks, bootstrap.cgroup2Dir) = cgroup.selfPlacement
         do {
-            try cgroup.add(pid: stage0)
             try bootstrap.send(on: channel)
             close(pair[1]); pair[1] = -1
             let pid = try readPids(channel)
