@@ -61,13 +61,8 @@ enum CgroupFiles {
 
     /// Sub-directories (child cgroups) of a cgroup directory.
     static func childCgroups(_ path: String) -> [String] {
-        guard let names = try? FileSystem.listDirectory(path) else { return [] }
-        return names.map { path + "/" + $0 }.filter { FileSystem.isDirectory($0) && !isSymlink($0) }
-    }
-
-    private static func isSymlink(_ path: String) -> Bool {
-        var st = stat()
-        return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK
+        guard let names = try? FileSystem.subdirectories(path) else { return [] }
+        return names.map { path + "/" + $0 }
     }
 
     /// Removes a cgroup and its children, deepest first. A missing directory is fine; EBUSY (the

@@ -73,24 +73,45 @@ enum MountInfo {
         var superOptions: String
     }
 
+    /// Works on bytes, not Characters: grapheme breaking made this the costliest step of `rune create`.
     static func parse(_ text: String) -> [Entry] {
-        text.split(separator: "\n").compactMap { line in
-            let fields = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-            guard let dash = fields.firstIndex(of: "-"), dash >= 6, fields.count >= dash + 3 else { return nil }
-            return Entry(root: unescape(fields[3]), mountPoint: unescape(fields[4]),
-                         fsType: fields[dash + 1], superOptions: fields[dash + 3])
+        let bytes = Array(text.utf8)
+        var entries: [Entry] = []
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
+            if let entry = entry(bytes[start..<end]) { entries.append(entry) }
+            start = end + 1
         }
+        return entries
+    }
+
+    private static func entry(_ line: ArraySlice<UInt8>) -> Entry? {
+        var fields: [ArraySlice<UInt8>] = []
+        var i = line.startIndex
+        while i < line.endIndex {
+            while i < line.endIndex && line[i] == UInt8(ascii: " ") { i += 1 }
+            var end = i
+            while end < line.endIndex && line[end] != UInt8(ascii: " ") { end += 1 }
+            if end > i { fields.append(line[i..<end]) }
+            i = end
+        }
+        guard let dash = fields.firstIndex(where: { $0.count == 1 && $0.first == UInt8(ascii: "-") }),
+              dash >= 6, fields.count >= dash + 3 else { return nil }
+        return Entry(root: unescape(fields[3]), mountPoint: unescape(fields[4]),
+                     fsType: String(decoding: fields[dash + 1], as: UTF8.self),
+                     superOptions: String(decoding: fields[dash + 3], as: UTF8.self))
     }
 
     /// mountinfo writes space, tab, newline and backslash as \ooo octal escapes.
-    static func unescape(_ field: String) -> String {
-        guard field.contains("\\") else { return field }
+    static func unescape(_ bytes: ArraySlice<UInt8>) -> String {
+        let backslash = UInt8(ascii: "\\")
+        guard bytes.contains(backslash) else { return String(decoding: bytes, as: UTF8.self) }
         var out: [UInt8] = []
-        let bytes = Array(field.utf8)
-        var i = 0
-        while i < bytes.count {
-            if bytes[i] == UInt8(ascii: "\\"), i + 4 <= bytes.count,
-               let code = UInt8(String(decoding: bytes[(i + 1)..<(i + 4)], as: UTF8.self), radix: 8) {
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            if bytes[i] == backslash, i + 4 <= bytes.endIndex, let code = octal(bytes[(i + 1)..<(i + 4)]) {
                 out.append(code)
                 i += 4
             } else {
@@ -99,6 +120,15 @@ enum MountInfo {
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    static func octal(_ digits: ArraySlice<UInt8>) -> UInt8? {
+        var value: UInt16 = 0
+        for digit in digits {
+            guard digit >= UInt8(ascii: "0"), digit <= UInt8(ascii: "7") else { return nil }
+            value = value * 8 + UInt16(digit - UInt8(ascii: "0"))
+        }
+        return value <= 255 ? UInt8(value) : nil
     }
 }
 
@@ -109,13 +139,14 @@ struct ProcCgroup {
 
     init(parsing text: String) {
         var paths: [String: String] = [:]
-        for line in text.split(separator: "\n") {
-            let parts = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+        for line in text.utf8.split(separator: UInt8(ascii: "\n")) {
+            let parts = line.split(separator: UInt8(ascii: ":"), maxSplits: 2, omittingEmptySubsequences: false)
             guard parts.count == 3 else { continue }
+            let path = String(decoding: parts[2], as: UTF8.self)
             if parts[1].isEmpty {
-                paths[""] = String(parts[2])
+                paths[""] = path
             } else {
-                for name in parts[1].split(separator: ",") { paths[String(name)] = String(parts[2]) }
+                for name in parts[1].split(separator: UInt8(ascii: ",")) { paths[String(decoding: name, as: UTF8.self)] = path }
             }
         }
         self.paths = paths

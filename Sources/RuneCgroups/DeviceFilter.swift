@@ -26,8 +26,8 @@ enum DeviceFilter {
     /// BPF_DEVCG_DEV_BLOCK / _CHAR and BPF_DEVCG_ACC_MKNOD / _READ / _WRITE.
     static func typeBit(_ type: Character) -> Int32 { type == "b" ? 1 : 2 }
 
-    static func accessBits(_ access: Set<Character>) -> Int32 {
-        (access.contains("m") ? 1 : 0) | (access.contains("r") ? 2 : 0) | (access.contains("w") ? 4 : 0)
+    static func accessBits(_ access: DeviceRules.Access) -> Int32 {
+        (access.contains(.mknod) ? 1 : 0) | (access.contains(.read) ? 2 : 0) | (access.contains(.write) ? 4 : 0)
     }
 
     static func program(for state: DeviceRules.State) -> [Instruction] {

@@ -29,9 +29,35 @@ enum DeviceRules {
         }
     }
 
+    /// Access letters r, w, m as bits (a Set<Character> cost more than the rest of `create`).
+    struct Access: OptionSet, Hashable {
+        let rawValue: UInt8
+        static let read = Access(rawValue: 1), write = Access(rawValue: 2), mknod = Access(rawValue: 4)
+
+        init(rawValue: UInt8) { self.rawValue = rawValue }
+
+        /// nil when a letter is not r, w or m.
+        init?(letters: String) {
+            var bits: UInt8 = 0
+            for byte in letters.utf8 {
+                switch byte {
+                case UInt8(ascii: "r"): bits |= Access.read.rawValue
+                case UInt8(ascii: "w"): bits |= Access.write.rawValue
+                case UInt8(ascii: "m"): bits |= Access.mknod.rawValue
+                default: return nil
+                }
+            }
+            rawValue = bits
+        }
+
+        var text: String {
+            (contains(.read) ? "r" : "") + (contains(.write) ? "w" : "") + (contains(.mknod) ? "m" : "")
+        }
+    }
+
     struct Rule: Equatable {
         var device: Device
-        var access: Set<Character>
+        var access: Access
         var allow: Bool
     }
 
@@ -44,15 +70,15 @@ enum DeviceRules {
             guard type.count == 1, let kind = type.first, "abc".contains(kind) else {
                 throw .invalid(field: field + ".type", reason: "\"\(type)\" is not one of a, b, c")
             }
-            let access = rule.access.flatMap { $0.isEmpty ? nil : $0 } ?? "rwm"
-            guard access.allSatisfy({ "rwm".contains($0) }) else {
-                throw .invalid(field: field + ".access", reason: "\"\(access)\" is not a combination of r, w, m")
+            let letters = rule.access.flatMap { $0.isEmpty ? nil : $0 } ?? "rwm"
+            guard let access = Access(letters: letters) else {
+                throw .invalid(field: field + ".access", reason: "\"\(letters)\" is not a combination of r, w, m")
             }
             for (name, value) in [("major", rule.major), ("minor", rule.minor)] where (value ?? -1) < -1 {
                 throw .invalid(field: field + "." + name, reason: "\(value!) is negative")
             }
             out.append(Rule(device: Device(type: kind, major: rule.major ?? -1, minor: rule.minor ?? -1),
-                            access: Set(access), allow: rule.allow))
+                            access: access, allow: rule.allow))
         }
         return out
     }
@@ -60,7 +86,7 @@ enum DeviceRules {
     /// What the rules leave in place: a default (allow or deny everything) and exceptions to it.
     struct State: Equatable {
         var defaultAllow = true
-        var exceptions: [Device: Set<Character>] = [:]
+        var exceptions: [Device: Access] = [:]
 
         mutating func apply(_ rule: Rule) {
             if rule.device.type == "a" {
@@ -82,9 +108,7 @@ enum DeviceRules {
         }
     }
 
-    static func accessText(_ access: Set<Character>) -> String {
-        String("rwm".filter { access.contains($0) })
-    }
+    static func accessText(_ access: Access) -> String { access.text }
 
     static func state(of rules: [Rule]) -> State {
         var state = State()

@@ -15,13 +15,25 @@ extension Runtime {
             return
         }
         defer { _ = lock }
+        try delete(loaded: state, force: force)
+    }
+
+    /// The end of a foreground `run`: the state in memory is the one it created; a container someone
+    /// else deleted meanwhile is left alone.
+    func delete(ran state: ContainerState) throws(RuneError) {
+        guard let lock = try? StateLock(directory: store.directory(state.id)), store.exists(state.id) else { return }
+        defer { _ = lock }
+        try delete(loaded: state, force: true)
+    }
+
+    private func delete(loaded state: ContainerState, force: Bool) throws(RuneError) {
         let current = status(of: state)
         switch current {
         case .stopped: break
         case .created: killAndWait(state)
         case .running, .paused, .creating:
             guard force else {
-                throw RuneError(.invalidState, "cannot delete container \(id) that is not stopped: \(current.rawValue)")
+                throw RuneError(.invalidState, "cannot delete container \(state.id) that is not stopped: \(current.rawValue)")
             }
             killAndWait(state)
         }

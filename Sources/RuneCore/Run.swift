@@ -20,16 +20,16 @@ extension Runtime {
         let state = try create(id: id, options: opts, bundle: bundle, spec: spec)
         try proxy?.receiveMaster()
         do {
-            try start(id: id)
+            try start(created: state)
         } catch {
-            try? delete(id: id, force: true)
+            try? delete(ran: state)
             throw error
         }
         if detach { return 0 }
         proxy?.start()
         let code = Waiter.wait(for: state.initPid)
         proxy?.restore()
-        if !keep { try? delete(id: id, force: true) }
+        if !keep { try? delete(ran: state) }
         return code
     }
 }

@@ -7,6 +7,17 @@ extension Runtime {
     public func start(id: String) throws(RuneError) {
         let (state, lock) = try store.load(id)
         defer { _ = lock }
+        try start(loaded: state)
+    }
+
+    /// `start` of a container `run` has just created: its state is in memory, only the lock is taken again.
+    func start(created state: ContainerState) throws(RuneError) {
+        let lock = try StateLock(directory: store.directory(state.id))
+        defer { _ = lock }
+        try start(loaded: state)
+    }
+
+    private func start(loaded state: ContainerState) throws(RuneError) {
         switch status(of: state) {
         case .created: break
         case .stopped: throw RuneError(.invalidState, "cannot start a container that has stopped")

@@ -52,12 +52,13 @@ public enum FileSystem {
     }
 
     /// Writes a file atomically: a temporary file in the same directory, fsync'd, then renamed over the target.
+    /// Writes through a temporary file and rename, so readers see the old or the new content. There is
+    /// no fsync: what is written here (state, pid files) describes processes that a crash ends anyway.
     public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o600) throws(SyscallError) {
         let tmp = path + ".tmp"
         let fd = try Syscall.check("open", tmp) { open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode) }
         do {
             try writeAll(fd: fd, bytes, context: tmp)
-            try Syscall.check("fsync", tmp) { fsync(fd) }
         } catch {
             close(fd)
             unlink(tmp)
@@ -67,15 +68,21 @@ public enum FileSystem {
         try Syscall.check("rename", path) { rename(tmp, path) }
     }
 
-    /// Creates a directory and its parents; existing directories are fine.
+    /// Creates a directory and its parents; existing directories are fine. The leaf is tried first:
+    /// parents usually exist (a cgroup hierarchy, the state root).
     public static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws(SyscallError) {
-        if isDirectory(path) { return }
-        var prefix = path.hasPrefix("/") ? "/" : ""
-        for part in path.split(separator: "/") {
-            prefix += prefix.isEmpty || prefix.hasSuffix("/") ? String(part) : "/" + part
-            if mkdir(prefix, mode) != 0 && Glibc.errno != EEXIST {
-                throw SyscallError(name: "mkdir", errno: Glibc.errno, context: prefix)
-            }
+        if mkdir(path, mode) == 0 { return }
+        let err = Glibc.errno
+        if err == EEXIST {
+            if isDirectory(path) { return }
+            throw SyscallError(name: "mkdir", errno: ENOTDIR, context: path)
+        }
+        guard err == ENOENT, let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")), slash != path.utf8.startIndex else {
+            throw SyscallError(name: "mkdir", errno: err, context: path)
+        }
+        try makeDirectories(String(path[..<slash]), mode: mode)
+        if mkdir(path, mode) != 0 && Glibc.errno != EEXIST {
+            throw SyscallError(name: "mkdir", errno: Glibc.errno, context: path)
         }
     }
 
@@ -104,6 +111,28 @@ public enum FileSystem {
         return names
     }
 
+    /// Names of the sub-directories of `path` (not symlinks to directories). Uses the directory entry's
+    /// type and stats only where the file system does not fill it in.
+    public static func subdirectories(_ path: String) throws(SyscallError) -> [String] {
+        let dir = try Syscall.checkPointer("opendir", path) { opendir(path) }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name == "." || name == ".." { continue }
+            switch Int32(entry.pointee.d_type) {
+            case Int32(DT_DIR): names.append(name)
+            case Int32(DT_UNKNOWN):
+                var st = stat()
+                if lstat(path + "/" + name, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR { names.append(name) }
+            default: break
+            }
+        }
+        return names
+    }
+
     /// Resolves a path to an absolute one against the current directory (no symlink resolution).
     public static func absolute(_ path: String) -> String {
         if path.hasPrefix("/") { return normalize(path) }
@@ -114,12 +143,45 @@ public enum FileSystem {
 
     /// Removes ".", ".." and duplicate slashes lexically.
     public static func normalize(_ path: String) -> String {
-        var parts: [Substring] = []
-        for part in path.split(separator: "/") {
-            if part == "." { continue }
-            if part == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
-            parts.append(part)
+        if isNormalized(path) { return path }
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        let bytes = Array(path.utf8)
+        var out: [UInt8] = []
+        var starts: [Int] = []  // where each kept component's leading slash is in `out`
+        var i = 0
+        while i < bytes.count {
+            while i < bytes.count && bytes[i] == slash { i += 1 }
+            var end = i
+            while end < bytes.count && bytes[end] != slash { end += 1 }
+            let length = end - i
+            if length == 2 && bytes[i] == dot && bytes[i + 1] == dot {
+                if let start = starts.popLast() { out.removeSubrange(start...) }
+            } else if length > 0 && !(length == 1 && bytes[i] == dot) {
+                starts.append(out.count)
+                out.append(slash)
+                out.append(contentsOf: bytes[i..<end])
+            }
+            i = end
         }
-        return "/" + parts.joined(separator: "/")
+        return out.isEmpty ? "/" : String(decoding: out, as: UTF8.self)
+    }
+
+    /// True for "/" and for absolute paths without empty, "." or ".." components or a trailing slash.
+    static func isNormalized(_ path: String) -> Bool {
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        var bytes = path.utf8.makeIterator()
+        guard bytes.next() == slash else { return false }
+        var component = 0, dots = 0, sawAny = false
+        while let byte = bytes.next() {
+            sawAny = true
+            if byte == slash {
+                if component == 0 || component == dots && dots <= 2 { return false }
+                component = 0; dots = 0
+            } else {
+                component += 1
+                if byte == dot { dots += 1 }
+            }
+        }
+        return !sawAny || (component > 0 && !(component == dots && dots <= 2))
     }
 }
