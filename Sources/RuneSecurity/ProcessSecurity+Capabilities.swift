@@ -8,8 +8,11 @@ extension ProcessSecurity {
     /// The corresponding system call is `prctl(2)` (PR_CAPBSET_DROP, PR_SET_KEEPCAPS).
     public static func prepareCapabilities(_ caps: CapabilitySets) throws(SecurityError) {
         for cap in 0...lastCapability() where caps.bounding & (1 << UInt64(cap)) == 0 {
-            if rune_prctl(Int32(RUNE_PR_CAPBSET_READ), UInt(cap), 0, 0, 0) != 1 { continue }
-            try checked("prctl(PR_CAPBSET_DROP)", capabilityName(cap)) { rune_prctl(Int32(RUNE_PR_CAPBSET_DROP), UInt(cap), 0, 0, 0) }
+            if rune_prctl(Int32(RUNE_PR_CAPBSET_DROP), UInt(cap), 0, 0, 0) == 0 { continue }
+            // Without CAP_SETPCAP only a capability that is already gone may be "dropped".
+            let err = Glibc.errno
+            if err == EPERM && rune_prctl(Int32(RUNE_PR_CAPBSET_READ), UInt(cap), 0, 0, 0) == 0 { continue }
+            throw .system(SyscallError(name: "prctl(PR_CAPBSET_DROP)", errno: err, context: capabilityName(cap)))
         }
         try checked("prctl(PR_SET_KEEPCAPS)") { rune_prctl(Int32(RUNE_PR_SET_KEEPCAPS), 1, 0, 0, 0) }
     }
@@ -59,10 +62,17 @@ extension ProcessSecurity {
     /// The highest capability number this kernel knows: PR_CAPBSET_READ fails with EINVAL past it,
     /// which works before /proc is mounted (unlike /proc/sys/kernel/cap_last_cap).
     static func lastCapability() -> Int {
-        var cap = 0
-        while cap < 63 && rune_prctl(Int32(RUNE_PR_CAPBSET_READ), UInt(cap + 1), 0, 0, 0) >= 0 { cap += 1 }
-        return cap
+        if let known = knownLastCapability { return known }
+        var low = 0, high = 63  // CAP_CHOWN (0) always exists; find the last valid number by bisection.
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if rune_prctl(Int32(RUNE_PR_CAPBSET_READ), UInt(middle), 0, 0, 0) >= 0 { low = middle } else { high = middle - 1 }
+        }
+        knownLastCapability = low
+        return low
     }
+
+    nonisolated(unsafe) private static var knownLastCapability: Int?
 
     private static func capabilityName(_ cap: Int) -> String {
         cap < Capability.names.count ? Capability.names[cap] : "capability \(cap)"

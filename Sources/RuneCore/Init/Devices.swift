@@ -30,20 +30,28 @@ struct DeviceSetup {
         let old = umask(0)
         defer { umask(old) }
         var seen = Set<String>()
+        var dirs: [String: Int32] = [:]  // parent directory → open fd, so /dev is resolved once
+        defer { for fd in dirs.values { close(fd) } }
         for device in (config.spec.linux?.devices ?? []) + Self.defaults where !seen.contains(device.path) {
             seen.insert(device.path)
-            try createNode(device)
+            try createNode(device, dirs: &dirs)
         }
-        try symlinks()
+        try symlinks(dev: try directory("/dev", &dirs))
     }
 
-    private func createNode(_ device: LinuxDevice) throws(SyscallError) {
+    private func directory(_ path: String, _ dirs: inout [String: Int32]) throws(SyscallError) -> Int32 {
+        if let fd = dirs[path] { return fd }
+        let dirO = try root.ensure(path)
+        defer { close(dirO) }
+        let fd = try Syscall.check("open", path) { open(procFdPath(dirO), O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        dirs[path] = fd
+        return fd
+    }
+
+    private func createNode(_ device: LinuxDevice, dirs: inout [String: Int32]) throws(SyscallError) {
         let parent = String(device.path[..<(device.path.lastIndex(of: "/") ?? device.path.startIndex)])
         let name = String(device.path.split(separator: "/").last ?? "")
-        let dirO = try root.ensure(parent.isEmpty ? "/" : parent)
-        defer { close(dirO) }
-        let dir = try Syscall.check("open", device.path) { open(procFdPath(dirO), O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-        defer { close(dir) }
+        let dir = try directory(parent.isEmpty ? "/" : parent, &dirs)
         if inUserNamespace {
             try bindHostDevice(device, dir: dir, name: name)
             return
@@ -55,9 +63,12 @@ struct DeviceSetup {
         case "p": mode |= S_IFIFO
         default: throw SyscallError(name: "mknod", errno: EINVAL, context: "\(device.path): device type \(device.type)")
         }
-        unlinkat(dir, name, 0)
         let dev = makedev(UInt32(device.major), UInt32(device.minor))
-        try Syscall.check("mknod", device.path) { mknodat(dir, name, mode, dev) }
+        if mknodat(dir, name, mode, dev) != 0 {
+            guard errno == EEXIST else { throw SyscallError(name: "mknod", errno: errno, context: device.path) }
+            unlinkat(dir, name, 0)
+            try Syscall.check("mknod", device.path) { mknodat(dir, name, mode, dev) }
+        }
         try Syscall.check("chown", device.path) { fchownat(dir, name, device.uid ?? 0, device.gid ?? 0, Int32(AT_SYMLINK_NOFOLLOW)) }
     }
 
@@ -70,11 +81,7 @@ struct DeviceSetup {
         try mountCall(device.path, procFdPath(target), "bind", UInt(MS_BIND), nil, context: device.path)
     }
 
-    private func symlinks() throws(SyscallError) {
-        let devO = try root.ensure("/dev")
-        defer { close(devO) }
-        let dev = try Syscall.check("open", "/dev") { open(procFdPath(devO), O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-        defer { close(dev) }
+    private func symlinks(dev: Int32) throws(SyscallError) {
         var links = [("/proc/self/fd", "fd"), ("/proc/self/fd/0", "stdin"), ("/proc/self/fd/1", "stdout"), ("/proc/self/fd/2", "stderr")]
         if FileSystem.exists("/proc/kcore") { links.append(("/proc/kcore", "core")) }
         for (target, name) in links {
