@@ -88,22 +88,6 @@ struct Launch {
 
     mutating func run(spec: Spec, process: Process, bundle: String, options: CreateOptions,
                       enclave: EnclaveSettings?) throws(RuneError) -> ContainerState {
-        let cgroups: CgroupManager
-        do {
-            let planned = try CgroupManager.load(cgroupsPath: spec.linux?.cgroupsPath, containerID: id)
-            if runtime.rootless {
-                cgroups = try planned.createPermitted()
-                cgroup = cgroups
-                for warning in try cgroups.apply(spec.linux?.resources, deviceRules: false) { Log.warn(warning) }
-            } else {
-                cgroups = planned
-                cgroup = cgroups
-                try cgroups.create()
-                for warning in try cgroups.apply(spec.linux?.resources) { Log.warn(warning) }
-            }
-        } catch { throw RuneError(.failed, "\(error)") }
-        Log.step("create: cgroups ready")
-
         let fifoPath = stateDir + "/exec.fifo"
         guard mkfifo(fifoPath, 0o622) == 0 else { throw SyscallError(name: "mkfifo", errno: errno, context: fifoPath).rune }
         // The umask must not take the write bit a non-root container user needs (as runc does).
@@ -137,8 +121,14 @@ struct Launch {
             config.agentFd = base + 3
         }
         let exe = runtime.initExecutable(enclave)
-        let child = try InitProcess.start(executable: exe, bootstrap: Bootstrap(spec: spec), pipeFd: base, extraFds: extra,
-                                          cgroup: cgroups, scratchDir: stateDir)
+        // The init starts up on another CPU while the cgroups are made; it waits for its bootstrap.
+        let pending = try PendingInit.spawn(executable: exe, pipeFd: base, extraFds: extra, scratchDir: stateDir)
+        let cgroups: CgroupManager
+        do { cgroups = try makeCgroups(spec) } catch {
+            pending.abort()
+            throw error
+        }
+        let child = try pending.bootstrap(Bootstrap(spec: spec), cgroup: cgroups)
         Log.step("create: init pid \(child.initPid)")
         initPid = child.initPid
         config.hostPid = initPid
@@ -164,6 +154,24 @@ struct Launch {
         // runc 1.1 runs poststart when the init has been set up, at the end of create; rune follows it.
         try HookRunner.run(spec.hooks?.poststart, kind: "poststart", state: runtime.hookState(state, status: .created))
         return state
+    }
+
+    /// The container's cgroups, made and limited (only the permitted ones when rootless).
+    mutating func makeCgroups(_ spec: Spec) throws(RuneError) -> CgroupManager {
+        do {
+            let planned = try CgroupManager.load(cgroupsPath: spec.linux?.cgroupsPath, containerID: id)
+            if runtime.rootless {
+                let permitted = try planned.createPermitted()
+                cgroup = permitted
+                for warning in try permitted.apply(spec.linux?.resources, deviceRules: false) { Log.warn(warning) }
+                return permitted
+            }
+            cgroup = planned
+            try planned.create()
+            for warning in try planned.apply(spec.linux?.resources) { Log.warn(warning) }
+            Log.step("create: cgroups ready")
+            return planned
+        } catch { throw RuneError(.failed, "\(error)") }
     }
 
     /// Undoes a failed create: the init process, its cgroups and the state directory.

@@ -13,42 +13,11 @@ struct InitProcess {
     /// container process's pid. nsexec places itself in `cgroup` before any namespace work.
     static func start(executable: String, bootstrap: Bootstrap, pipeFd: Int32, extraFds: [(Int32, Int32)],
                       cgroup: CgroupManager, scratchDir: String) throws(RuneError) -> InitProcess {
-        var pair: [Int32] = [0, 0]
-        do {
-            try Syscall.check("socketpair") {
-                socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair)
-            }
-        } catch { throw error.rune }
-        defer { close(pair[1]) }
-        let channel = InitChannel(fd: pair[0])
-        let sealed = try SealedBinary.make(from: executable, scratchDir: scratchDir)
-        defer { close(sealed) }
-        let stage0: pid_t
-        do {
-            stage0 = try Spawner.spawn(executable: "/proc/self/fd/\(sealed)", argv0: "rune", arguments: ["init"],
-                                       environment: ["_RUNE_INITPIPE=\(pipeFd)"] + inheritedEnvironment(),
-                                       fds: [(pair[1], pipeFd)] + extraFds)
-        } catch {
-            close(pair[0])
-            throw RuneError(.failed, "start container init \(executable): \(error)")
-        }
-        var bootstrap = bootstrap
-        (bootstrap.cgroupTasks, bootstrap.cgroup2Dir) = cgroup.selfPlacement
-        do {
-            try bootstrap.send(on: channel)
-            close(pair[1]); pair[1] = -1
-            let pid = try readPids(channel)
-            _ = try? Spawner.wait(stage0)
-            return InitProcess(channel: channel, initPid: pid)
-        } catch {
-            kill(stage0, SIGKILL)
-            _ = try? Spawner.wait(stage0)
-            close(pair[0])
-            throw RuneError.wrap(error, "container init")
-        }
+        let pending = try PendingInit.spawn(executable: executable, pipeFd: pipeFd, extraFds: extraFds, scratchDir: scratchDir)
+        return try pending.bootstrap(bootstrap, cgroup: cgroup)
     }
 
-    private static func readPids(_ channel: InitChannel) throws(RuneError) -> Int32 {
+    static func readPids(_ channel: InitChannel) throws(RuneError) -> Int32 {
         let frame: (type: UInt32, payload: [UInt8])?
         do { frame = try channel.receive() } catch { throw error.rune }
         guard let frame else { throw RuneError(.failed, "namespace setup exited without a report") }
@@ -100,5 +69,62 @@ struct InitProcess {
                 throw RuneError(.failed, "unexpected message \(frame.type) from container init")
             }
         }
+    }
+}
+
+/// An init that is starting (exec, runtime start-up) while rune prepares the rest: nsexec.c waits for
+/// its bootstrap before it does anything, so cgroups can be made in the meantime on the other CPU.
+struct PendingInit {
+    let channel: InitChannel
+    let stage0: pid_t
+    private let childEnd: Int32
+
+    static func spawn(executable: String, pipeFd: Int32, extraFds: [(Int32, Int32)],
+                      scratchDir: String) throws(RuneError) -> PendingInit {
+        var pair: [Int32] = [0, 0]
+        do {
+            try Syscall.check("socketpair") {
+                socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair)
+            }
+        } catch { throw error.rune }
+        let sealed: Int32
+        do { sealed = try SealedBinary.make(from: executable, scratchDir: scratchDir) } catch {
+            close(pair[0]); close(pair[1])
+            throw error
+        }
+        defer { close(sealed) }
+        do {
+            let stage0 = try Spawner.spawn(executable: "/proc/self/fd/\(sealed)", argv0: "rune", arguments: ["init"],
+                                           environment: ["_RUNE_INITPIPE=\(pipeFd)"] + InitProcess.inheritedEnvironment(),
+                                           fds: [(pair[1], pipeFd)] + extraFds)
+            return PendingInit(channel: InitChannel(fd: pair[0]), stage0: stage0, childEnd: pair[1])
+        } catch {
+            close(pair[0]); close(pair[1])
+            throw RuneError(.failed, "start container init \(executable): \(error)")
+        }
+    }
+
+    /// Sends nsexec its namespace and cgroup work and waits for the container process's pid.
+    func bootstrap(_ bootstrap: Bootstrap, cgroup: CgroupManager) throws(RuneError) -> InitProcess {
+        var bootstrap = bootstrap
+        (bootstrap.cgroupTasks, bootstrap.cgroup2Dir) = cgroup.selfPlacement
+        close(childEnd)
+        do {
+            try bootstrap.send(on: channel)
+            let pid = try InitProcess.readPids(channel)
+            _ = try? Spawner.wait(stage0)
+            return InitProcess(channel: channel, initPid: pid)
+        } catch {
+            abort(closing: false)
+            throw RuneError.wrap(error, "container init")
+        }
+    }
+
+    /// Stops an init that will not be bootstrapped.
+    func abort(closing childEndToo: Bool = true) {
+        kill(stage0, SIGKILL)
+        _ = try? Spawner.wait(stage0)
+        close(channel.fd)
+        if childEndToo { close(childEnd) }
     }
 }
