@@ -18,6 +18,11 @@ runtime_cases() {
     local rtc="$bin --root $root"
     header "run/$rt" "$RUNS_SINGLE" "$ns"
     echo "step $rtc run --bundle $b/true {id}"
+    # The same after 100 ms of quiet, as a host that starts containers now and then sees it: the kernel's
+    # cgroup migration lock is then cold and a cgroup.procs write waits for an RCU grace period.
+    header "run-idle/$rt" "$RUNS_SINGLE" "$ns"
+    echo "before sleep 0.1"
+    echo "step $rtc run --bundle $b/true {id}"
     local create="$rtc create --bundle $b/true --pid-file $pids/{id} {id}"
     header "lifecycle/$rt" "$RUNS_SINGLE" "$ns"
     printf '%s\n' "step $create" "step $rtc start {id}" "waitpid $pids/{id}" "step $rtc delete {id}"

@@ -47,6 +47,7 @@ tables() {
         print "| scenario | wall rune | wall runc | wall crun | /runc | /crun | CPU rune / runc / crun | /runc | /crun | RSS rune / runc / crun | failures |"
         print "|---|---|---|---|---|---|---|---|---|---|---|"
         row("`run` of /bin/true", "run/rune", "run/runc", "run/crun")
+        row("`run` of /bin/true after 100 ms idle", "run-idle/rune", "run-idle/runc", "run-idle/crun")
         row("create + start + wait + delete", "lifecycle/rune", "lifecycle/runc", "lifecycle/crun")
         row("&nbsp;&nbsp;`create` alone (CPU without the waiting init)", "create/rune", "create/runc", "create/crun")
         row("&nbsp;&nbsp;`start` alone", "start/rune", "start/runc", "start/crun")
