@@ -5,6 +5,8 @@
 // Conventions: type names are the Go names; property names are the JSON keys; a Go pointer or
 // `omitempty` field is a Swift optional, and encoding leaves nil optionals out. Decoding follows Go:
 // a missing or null non-optional field takes its zero value, so semantic checks live in `validate`.
+// Every type's JSON mapping (and so its Codable) is in the matching `+JSON.swift` file; a property
+// added here must be added there too (JSONMappingTests fails otherwise).
 //
 // Entry points: `Spec.load(bundle:)` / `Spec.decode(data:)` (one-line `SpecError`), `spec.validate(bundle:)`
 // (all problems), `Spec.defaultSpec(rootless:)` + `encodeForSpecCommand()` (`rune spec`), `State` (hooks),

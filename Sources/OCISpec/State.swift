@@ -57,20 +57,6 @@ public struct RuncState: Codable, Sendable, Equatable {
         self.owner = owner
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(ociVersion, forKey: .ociVersion)
-        try container.encode(id, forKey: .id)
-        try container.encode(pid, forKey: .pid)
-        try container.encode(status, forKey: .status)
-        try container.encode(bundle, forKey: .bundle)
-        try container.encode(rootfs, forKey: .rootfs)
-        try container.encode(created, forKey: .created)
-        // Go's omitempty drops an empty map as well as a nil one.
-        if let annotations, !annotations.isEmpty { try container.encode(annotations, forKey: .annotations) }
-        try container.encode(owner, forKey: .owner)
-    }
-
     /// What `runc state` prints: two-space indentation, runc's key order, no trailing newline.
     public func encodeForStateCommand() -> String { OCIJSON.encode(self, indent: "  ") }
 

@@ -35,3 +35,42 @@ public struct EnclaveSettings: Codable, Sendable, Equatable {
 public enum ContainerStatus: String, Sendable {
     case creating, created, running, paused, stopped
 }
+
+// The JSON mappings (OCISpec's fast path, which also provides Codable): state.json is read by every
+// command, so it must not go through the generic Codable machinery. One line per stored property.
+extension ContainerState: JSONTreeObject {
+    package init(jsonBlank: Void) {
+        self.init(id: "", bundle: "", rootfs: "", initPid: 0, initStartTime: 0, created: "", owner: "",
+                  cgroupPaths: [:], config: Spec(), enclave: nil)
+    }
+
+    package mutating func mapJSONFields(_ fields: inout JSONFields) throws(JSONDecodeFailure) {
+        try fields.map("id", &id)
+        try fields.map("bundle", &bundle)
+        try fields.map("rootfs", &rootfs)
+        try fields.map("initPid", &initPid)
+        try fields.map("initStartTime", &initStartTime)
+        try fields.map("created", &created)
+        try fields.map("owner", &owner)
+        try fields.map("cgroupPaths", &cgroupPaths)
+        try fields.map("config", &config)
+        try fields.map("enclave", &enclave)
+    }
+
+    public init(from decoder: any Decoder) throws { self = try JSONTreeBridge.decode(from: decoder) }
+    public func encode(to encoder: any Encoder) throws { try JSONTreeBridge.encode(self, to: encoder) }
+}
+
+extension EnclaveSettings: JSONTreeObject {
+    package init(jsonBlank: Void) { self.init(type: "", runtimePath: "", runtimeArgs: "", logLevel: "") }
+
+    package mutating func mapJSONFields(_ fields: inout JSONFields) throws(JSONDecodeFailure) {
+        try fields.map("type", &type)
+        try fields.map("runtimePath", &runtimePath)
+        try fields.map("runtimeArgs", &runtimeArgs)
+        try fields.map("logLevel", &logLevel)
+    }
+
+    public init(from decoder: any Decoder) throws { self = try JSONTreeBridge.decode(from: decoder) }
+    public func encode(to encoder: any Encoder) throws { try JSONTreeBridge.encode(self, to: encoder) }
+}

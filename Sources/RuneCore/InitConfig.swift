@@ -25,3 +25,38 @@ public struct InitConfig: Codable, Sendable {
     public var hostPid: Int32 = 0
     public var agentFd: Int32?
 }
+
+// The JSON mapping (OCISpec's fast path, which also provides Codable): the init decodes this at every
+// container start. One line per stored property, in declaration order.
+extension InitConfig: JSONTreeObject {
+    package init(jsonBlank: Void) {
+        self.init(kind: .create, id: "", spec: Spec(), process: Process(), bundle: "", rootfs: "")
+    }
+
+    package mutating func mapJSONFields(_ fields: inout JSONFields) throws(JSONDecodeFailure) {
+        try fields.map("kind", &kind)
+        try fields.map("id", &id)
+        try fields.map("spec", &spec)
+        try fields.map("process", &process)
+        try fields.map("bundle", &bundle)
+        try fields.map("rootfs", &rootfs)
+        try fields.map("noPivot", &noPivot)
+        try fields.map("noNewKeyring", &noNewKeyring)
+        try fields.map("preserveFds", &preserveFds)
+        try fields.map("fifoFd", &fifoFd)
+        try fields.map("consoleFd", &consoleFd)
+        try fields.map("enclave", &enclave)
+        try fields.map("seccompCacheDir", &seccompCacheDir)
+        try fields.map("seccompProgram", &seccompProgram)
+        try fields.map("seccompFlags", &seccompFlags)
+        try fields.map("cgroupPaths", &cgroupPaths)
+        try fields.map("hostPid", &hostPid)
+        try fields.map("agentFd", &agentFd)
+    }
+
+    public init(from decoder: any Decoder) throws { self = try JSONTreeBridge.decode(from: decoder) }
+    public func encode(to encoder: any Encoder) throws { try JSONTreeBridge.encode(self, to: encoder) }
+}
+
+/// Same message as RawRepresentable's Decodable for an unknown kind.
+extension InitConfig.Kind: JSONTreeValue {}

@@ -13,21 +13,7 @@ struct TreeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     /// The last member named `key` wins, as in Go. Like Go (and so runc), a key that differs only in
     /// ASCII case ("Process") matches when there is no exact match.
-    func member(_ key: Key) -> JSONValue? {
-        let name = key.stringValue
-        for index in members.indices.reversed() where members[index].key == name { return members[index].value }
-        for index in members.indices.reversed() where Self.equalIgnoringASCIICase(members[index].key, name) {
-            return members[index].value
-        }
-        return nil
-    }
-
-    static func equalIgnoringASCIICase(_ lhs: String, _ rhs: String) -> Bool {
-        guard lhs.utf8.count == rhs.utf8.count else { return false }
-        return zip(lhs.utf8, rhs.utf8).allSatisfy { left, right in
-            left == right || (left | 0x20 == right | 0x20 && (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(left | 0x20))
-        }
-    }
+    func member(_ key: Key) -> JSONValue? { JSONMemberLookup.value(key.stringValue, in: members) }
 
     func childPath(_ key: Key) -> DecodePath { path.appending(.key(key.stringValue)) }
 

@@ -160,7 +160,7 @@ struct TreeDecoder: Decoder {
 
 /// Conversions from a JSON leaf to Swift scalars, shared by the three container kinds.
 enum TreeScalar {
-    static func string(_ value: JSONValue?, _ path: @autoclosure () -> DecodePath) throws -> String {
+    static func string(_ value: JSONValue?, _ path: @autoclosure () -> DecodePath) throws(JSONDecodeFailure) -> String {
         switch value {
         case .string(let text): return text
         case nil, .null: return ""
@@ -168,7 +168,7 @@ enum TreeScalar {
         }
     }
 
-    static func bool(_ value: JSONValue?, _ path: @autoclosure () -> DecodePath) throws -> Bool {
+    static func bool(_ value: JSONValue?, _ path: @autoclosure () -> DecodePath) throws(JSONDecodeFailure) -> Bool {
         switch value {
         case .bool(let flag): return flag
         case nil, .null: return false
@@ -176,7 +176,7 @@ enum TreeScalar {
         }
     }
 
-    static func integer<T: FixedWidthInteger>(_ value: JSONValue?, _ path: @autoclosure () -> DecodePath) throws -> T {
+    static func integer<T: FixedWidthInteger>(_ value: JSONValue?, _ path: @autoclosure () -> DecodePath) throws(JSONDecodeFailure) -> T {
         switch value {
         case .number(let text):
             if let number = T(text) { return number }
@@ -190,7 +190,7 @@ enum TreeScalar {
 
     static func floatingPoint<T: LosslessStringConvertible & BinaryFloatingPoint>(
         _ value: JSONValue?, _ path: @autoclosure () -> DecodePath
-    ) throws -> T {
+    ) throws(JSONDecodeFailure) -> T {
         switch value {
         case .number(let text):
             guard let number = T(text), number.isFinite else { throw path().failure("number \(text) out of range") }
