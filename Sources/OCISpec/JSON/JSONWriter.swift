@@ -61,9 +61,14 @@ private struct ByteWriter {
     /// characters other than \n, \r, \t as \u00XX (Go before 1.22, which runc 1.1 is built with).
     mutating func appendQuoted(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
-        if !text.utf8.contains(where: Self.needsEscape) {
-            bytes += text.utf8
-        } else {
+        // One pass over contiguous UTF-8 (contains(where:) on the UTF8View called a closure per byte).
+        var text = text
+        let plain = text.withUTF8 { utf8 in
+            for byte in utf8 where Self.needsEscape(byte) { return false }
+            bytes.append(contentsOf: utf8)
+            return true
+        }
+        if !plain {
             for scalar in text.unicodeScalars { appendEscaped(scalar) }
         }
         bytes.append(UInt8(ascii: "\""))
