@@ -92,6 +92,21 @@ package struct JSONFields {
     }
 
     package mutating func map<T: JSONTreeValue>(_ key: String, _ value: inout T) throws(JSONDecodeFailure) {
+        try mapValue(key, &value)
+    }
+
+    // Other modules' mappings (RuneCore's state types) call these unspecialised: package functions are
+    // not inlined across modules. Passing the wrapped or element type instead of Optional<T> or
+    // [String: V] spares the runtime a lookup of that type's metadata by mangled name.
+    package mutating func map<T: JSONTreeValue>(_ key: String, _ value: inout T?) throws(JSONDecodeFailure) {
+        try mapValue(key, &value)
+    }
+
+    package mutating func map<V: JSONTreeValue>(_ key: String, _ value: inout [String: V]) throws(JSONDecodeFailure) {
+        try mapValue(key, &value)
+    }
+
+    private mutating func mapValue<T: JSONTreeValue>(_ key: String, _ value: inout T) throws(JSONDecodeFailure) {
         switch mode {
         case .decode: value = try T(jsonTree: JSONMemberLookup.value(key, in: members), at: JSONTreePath(path, .key(key)))
         case .encode: if let tree = value.jsonTree { output.append(JSONMember(key, tree)) }
@@ -110,9 +125,14 @@ package struct JSONFields {
 enum JSONMemberLookup {
     /// The last member named `key` wins; a key that differs only in ASCII case ("Process") matches
     /// when there is no exact match, as in Go (and so runc).
+    /// Lengths are compared first: most keys differ in length, and that is cheaper than `==`.
     static func value(_ key: String, in members: [JSONMember]) -> JSONValue? {
-        for index in members.indices.reversed() where members[index].key == key { return members[index].value }
-        for index in members.indices.reversed() where equalIgnoringASCIICase(members[index].key, key) {
+        let length = key.utf8.count
+        for index in members.indices.reversed() where members[index].key.utf8.count == length && members[index].key == key {
+            return members[index].value
+        }
+        for index in members.indices.reversed()
+        where members[index].key.utf8.count == length && equalIgnoringASCIICase(members[index].key, key) {
             return members[index].value
         }
         return nil
@@ -120,8 +140,15 @@ enum JSONMemberLookup {
 
     static func equalIgnoringASCIICase(_ lhs: String, _ rhs: String) -> Bool {
         guard lhs.utf8.count == rhs.utf8.count else { return false }
-        return zip(lhs.utf8, rhs.utf8).allSatisfy { left, right in
-            left == right || (left | 0x20 == right | 0x20 && (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(left | 0x20))
+        var lhs = lhs, rhs = rhs
+        return lhs.withUTF8 { left in
+            rhs.withUTF8 { right in
+                for index in left.indices where left[index] != right[index] {
+                    let folded = left[index] | 0x20
+                    guard folded == right[index] | 0x20, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(folded) else { return false }
+                }
+                return true
+            }
         }
     }
 }
