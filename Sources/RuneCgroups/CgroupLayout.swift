@@ -36,7 +36,7 @@ public struct CgroupLayout: Sendable, Equatable {
     static func detect(root: String, mountInfo: String) throws(CgroupError) -> CgroupLayout {
         let root = FileSystem.normalize(root)
         var byPoint: [String: CgroupMountPoint] = [:]
-        for entry in MountInfo.parse(mountInfo) where entry.fsType == "cgroup" || entry.fsType == "cgroup2" {
+        for entry in MountInfo.cgroupEntries(mountInfo) where entry.fsType == "cgroup" || entry.fsType == "cgroup2" {
             let point = FileSystem.normalize(entry.mountPoint)
             guard point == root || parentDirectory(point) == root else { continue }
             let subsystems = entry.superOptions.split(separator: ",").map(String.init)
@@ -73,18 +73,31 @@ enum MountInfo {
         var superOptions: String
     }
 
-    /// Works on bytes, not Characters: grapheme breaking made this the costliest step of `rune create`.
-    static func parse(_ text: String) -> [Entry] {
+    /// The cgroup and cgroup2 lines of mountinfo. Works on bytes, not Characters: grapheme breaking
+    /// made this the costliest step of `rune create`.
+    static func cgroupEntries(_ text: String) -> [Entry] {
         let bytes = Array(text.utf8)
         var entries: [Entry] = []
         var start = 0
         while start < bytes.count {
             var end = start
             while end < bytes.count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
-            if let entry = entry(bytes[start..<end]) { entries.append(entry) }
+            if isCgroupLine(bytes[start..<end]), let entry = entry(bytes[start..<end]) { entries.append(entry) }
             start = end + 1
         }
         return entries
+    }
+
+    /// Only cgroup and cgroup2 mounts matter here: " - cgroup" follows the optional fields.
+    private static func isCgroupLine(_ line: ArraySlice<UInt8>) -> Bool {
+        let marker: [UInt8] = Array(" - cgroup".utf8)
+        guard line.count >= marker.count else { return false }
+        var i = line.startIndex
+        while i + marker.count <= line.endIndex {
+            if line[i] == marker[0] && line[i..<(i + marker.count)].elementsEqual(marker) { return true }
+            i += 1
+        }
+        return false
     }
 
     private static func entry(_ line: ArraySlice<UInt8>) -> Entry? {
