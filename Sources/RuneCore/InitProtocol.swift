@@ -22,7 +22,20 @@ public struct InitChannel: Sendable {
         withUnsafeBytes(of: type.rawValue) { frame.append(contentsOf: $0) }
         withUnsafeBytes(of: UInt32(payload.count)) { frame.append(contentsOf: $0) }
         frame.append(contentsOf: payload)
-        try FileSystem.writeAll(fd: fd, frame, context: "init pipe")
+        try sendAll(frame)
+    }
+
+    /// MSG_NOSIGNAL: a peer that died (an init that failed to start) is an EPIPE error to report and
+    /// clean up after, never a SIGPIPE that kills rune in the middle of create.
+    private func sendAll(_ bytes: [UInt8]) throws(SyscallError) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            if n < 0 && errno == ENOTSOCK { return try FileSystem.writeAll(fd: fd, Array(bytes[offset...]), context: "init pipe") }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { throw SyscallError(name: "send", errno: errno, context: "init pipe") }
+            offset += n
+        }
     }
 
     /// Sends a frame with one fd attached (SCM_RIGHTS on its first byte).

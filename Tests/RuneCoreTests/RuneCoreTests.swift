@@ -67,6 +67,16 @@ import Testing
         close(pair[0]); pair[0] = -1
         #expect(try b.receive() == nil)
     }
+
+    /// An init that died before its bootstrap: rune must get EPIPE, not be killed by SIGPIPE.
+    @Test func sendingToAClosedPeerIsAnErrorNotASignal() throws {
+        var pair: [Int32] = [0, 0]
+        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0)
+        close(pair[1])
+        defer { close(pair[0]) }
+        let error = #expect(throws: SyscallError.self) { try InitChannel(fd: pair[0]).send(.bootEnd) }
+        #expect(error?.errno == EPIPE)
+    }
 }
 
 @Suite struct HexAndTimeTests {
