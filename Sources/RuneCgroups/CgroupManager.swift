@@ -27,6 +27,18 @@ public struct CgroupManager: Sendable {
         try CgroupLayout.detect(root: root, mountInfo: try orRead(mountInfo, "/proc/self/mountinfo")).kind
     }
 
+    /// The v1 hierarchies mounted directly under `root` (name, mount point), in mountinfo order: what a
+    /// container's own /sys/fs/cgroup mirrors.
+    public static func v1MountPoints(root: String = "/sys/fs/cgroup", mountInfo: String? = nil) -> [(name: String, path: String)] {
+        guard let text = try? orRead(mountInfo, "/proc/self/mountinfo") else { return [] }
+        var out: [(name: String, path: String)] = []
+        for entry in MountInfo.cgroupEntries(text) where entry.fsType == "cgroup" && entry.mountPoint.hasPrefix(root + "/") {
+            let name = String(entry.mountPoint.dropFirst(root.count + 1))
+            if !out.contains(where: { $0.name == name }) { out.append((name, entry.mountPoint)) }
+        }
+        return out
+    }
+
     private static func orRead(_ given: String?, _ path: String) throws(CgroupError) -> String {
         if let given { return given }
         return try CgroupFiles.read(path)

@@ -1,5 +1,6 @@
 import Glibc
 import OCISpec
+import RuneCgroups
 import RuneSystem
 
 /// The `cgroup` mount type: with a cgroup namespace or on a v2 host a real cgroup2/cgroup mount; on v1
@@ -39,19 +40,7 @@ struct CgroupMount {
 
     /// Host v1 hierarchies (name under /sys/fs/cgroup, path) in mountinfo order, as runc mounts them.
     private func hierarchies() -> [(String, String)] {
-        guard let info = try? FileSystem.readString("/proc/self/mountinfo") else { return [] }
-        var out: [(String, String)] = []
-        for line in info.split(separator: "\n") {
-            let fields = line.split(separator: " ")
-            guard let dash = fields.firstIndex(of: "-"), dash + 1 < fields.count, fields[dash + 1] == "cgroup", fields.count > 4 else {
-                continue
-            }
-            let point = String(fields[4])
-            guard point.hasPrefix("/sys/fs/cgroup/") else { continue }
-            let name = String(point.dropFirst("/sys/fs/cgroup/".count))
-            if !out.contains(where: { $0.0 == name }) { out.append((name, point)) }
-        }
-        return out
+        CgroupManager.v1MountPoints().map { ($0.name, $0.path) }
     }
 
     /// Symlinks such as cpu -> cpu,cpuacct for co-mounted controllers.
