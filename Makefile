@@ -17,14 +17,27 @@ all: rune runelet pals wasm shim
 # first use: about a third fewer instructions for a short-lived `rune` (docs/performance.md).
 RUNE_CODEGEN := -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
 
+# The code rune runs is spread over its 7 MB of text, and each text page fault maps the 64 KiB around
+# it (fault-around): scattered code costs resident memory and page faults, twice per container (the CLI
+# and the init it re-executes). lld puts the functions that the common operations run next to each
+# other, in the order of scripts/link-order/rune.order (made from real runs by scripts/link-order/gen.sh;
+# a stale file costs memory, never correctness), and rune.ld gathers the few unnamed ones. -function-sections
+# gives rune's own functions sections that can be moved; the static stdlib and libc have them already, or
+# one object per function. The runelet's own code (its Swift runtime is shared) gets the same order.
+# A changed -Xfrontend flag or order file does not make swift build recompile or relink: remove
+# .build-static and .build-release after changing them. Figures: docs/performance.md, "Link order".
+RUNE_LINK_ORDER := -Xswiftc -use-ld=lld -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections \
+	-Xlinker --symbol-ordering-file=$(CURDIR)/scripts/link-order/rune.order -Xlinker --no-warn-symbol-ordering \
+	-Xlinker -T$(CURDIR)/scripts/link-order/rune.ld
+
 # rune is short-lived and started for every operation: a static executable starts in about 1 ms.
 rune:
-	$(SWIFT) build -c release --product rune --scratch-path .build-static -Xswiftc -static-executable -Xlinker --strip-all $(RUNE_CODEGEN) $(SWIFT_FLAGS)
+	$(SWIFT) build -c release --product rune --scratch-path .build-static -Xswiftc -static-executable -Xlinker --strip-all $(RUNE_CODEGEN) $(RUNE_LINK_ORDER) $(SWIFT_FLAGS)
 
 # The same code linked against the shared Swift runtime: the init-runelet of enclave containers,
 # which must be able to dlopen Swift PALs (a static executable cannot; docs/enclave.md).
 runelet:
-	$(SWIFT) build -c release --product rune --scratch-path .build-release -Xlinker --strip-all $(RUNE_CODEGEN) $(SWIFT_FLAGS)
+	$(SWIFT) build -c release --product rune --scratch-path .build-release -Xlinker --strip-all $(RUNE_CODEGEN) $(RUNE_LINK_ORDER) $(SWIFT_FLAGS)
 
 pals:
 	$(MAKE) -f pal/skeleton/skeleton.mk OUT=$(OUT)/lib/rune
