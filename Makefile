@@ -24,20 +24,32 @@ RUNE_CODEGEN := -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-man
 # a stale file costs memory, never correctness), and rune.ld gathers the few unnamed ones. -function-sections
 # gives rune's own functions sections that can be moved; the static stdlib and libc have them already, or
 # one object per function. The runelet's own code (its Swift runtime is shared) gets the same order.
-# A changed -Xfrontend flag or order file does not make swift build recompile or relink: remove
-# .build-static and .build-release after changing them. Figures: docs/performance.md, "Link order".
+# Figures: docs/performance.md, "Link order".
 RUNE_LINK_ORDER := -Xswiftc -use-ld=lld -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections \
 	-Xlinker --symbol-ordering-file=$(CURDIR)/scripts/link-order/rune.order -Xlinker --no-warn-symbol-ordering \
 	-Xlinker -T$(CURDIR)/scripts/link-order/rune.ld
 
+# swift build neither recompiles when an -Xfrontend flag changes nor relinks when the order file does:
+# a scratch directory built with other flags starts afresh, and a changed order file means a relink.
+define scratch-stamp
+	@flags='$(strip $(2))'; order=$$(cksum < scripts/link-order/rune.order); \
+	[ "$$(sed -n 1p $(1)/.make-stamp 2>/dev/null)" = "$$flags" ] || rm -rf $(1); \
+	[ "$$(sed -n 2p $(1)/.make-stamp 2>/dev/null)" = "$$order" ] || rm -f $(1)/release/rune; \
+	mkdir -p $(1) && printf '%s\n%s\n' "$$flags" "$$order" > $(1)/.make-stamp
+endef
+
 # rune is short-lived and started for every operation: a static executable starts in about 1 ms.
+RUNE_FLAGS = -Xswiftc -static-executable -Xlinker --strip-all $(RUNE_CODEGEN) $(RUNE_LINK_ORDER) $(SWIFT_FLAGS)
 rune:
-	$(SWIFT) build -c release --product rune --scratch-path .build-static -Xswiftc -static-executable -Xlinker --strip-all $(RUNE_CODEGEN) $(RUNE_LINK_ORDER) $(SWIFT_FLAGS)
+	$(call scratch-stamp,.build-static,$(RUNE_FLAGS))
+	$(SWIFT) build -c release --product rune --scratch-path .build-static $(RUNE_FLAGS)
 
 # The same code linked against the shared Swift runtime: the init-runelet of enclave containers,
 # which must be able to dlopen Swift PALs (a static executable cannot; docs/enclave.md).
+RUNELET_FLAGS = -Xlinker --strip-all $(RUNE_CODEGEN) $(RUNE_LINK_ORDER) $(SWIFT_FLAGS)
 runelet:
-	$(SWIFT) build -c release --product rune --scratch-path .build-release -Xlinker --strip-all $(RUNE_CODEGEN) $(RUNE_LINK_ORDER) $(SWIFT_FLAGS)
+	$(call scratch-stamp,.build-release,$(RUNELET_FLAGS))
+	$(SWIFT) build -c release --product rune --scratch-path .build-release $(RUNELET_FLAGS)
 
 pals:
 	$(MAKE) -f pal/skeleton/skeleton.mk OUT=$(OUT)/lib/rune

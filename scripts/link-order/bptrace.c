@@ -27,6 +27,7 @@
 
 #define MAXPID 4194304             /* the kernel's largest pid_max */
 static int *label;                 /* per pid: 0 not the executable, else 1 + index into labels */
+static char *known, *parked;       /* per pid: its parent's fork event was seen; it stopped before that */
 static char **labels; static int nlabels;
 static uint64_t *addrs; static size_t naddrs;
 static uint8_t *orig, *origok;     /* the original first byte of each entry */
@@ -73,11 +74,13 @@ int main(int argc, char **argv) {
     fclose(in);
     qsort(addrs, naddrs, 8, cmp);
     orig = calloc(naddrs, 1); origok = calloc(naddrs, 1); label = calloc(MAXPID, sizeof *label);
+    known = calloc(MAXPID, 1); parked = calloc(MAXPID, 1);
     pid_t root = fork();
     if (root == 0) { ptrace(PTRACE_TRACEME, 0, 0, 0); raise(SIGSTOP); execvp(argv[5], argv + 5); _exit(127); }
     int st; waitpid(root, &st, 0);
     ptrace(PTRACE_SETOPTIONS, root, 0, (void *)(long)(PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
                                                      PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL));
+    known[root] = 1;
     ptrace(PTRACE_CONT, root, 0, 0);
     int rc = 0; long nhit = 0;
     for (;;) {
@@ -85,14 +88,16 @@ int main(int argc, char **argv) {
         if (pid < 0) { if (errno == EINTR) continue; break; }
         if (WIFEXITED(st) || WIFSIGNALED(st)) {
             if (pid == root) rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-            label[pid % MAXPID] = 0; continue;
+            label[pid % MAXPID] = 0; known[pid % MAXPID] = parked[pid % MAXPID] = 0; continue;
         }
         if (!WIFSTOPPED(st)) continue;
         int sig = WSTOPSIG(st), ev = st >> 16, l = label[pid % MAXPID];
         if (sig == SIGTRAP && ev) {
             if (ev == PTRACE_EVENT_FORK || ev == PTRACE_EVENT_VFORK || ev == PTRACE_EVENT_CLONE) {
                 unsigned long child; ptrace(PTRACE_GETEVENTMSG, pid, 0, &child);
-                label[child % MAXPID] = l;
+                label[child % MAXPID] = l; known[child % MAXPID] = 1;
+                /* A child that stopped before this event waited for its label (it may hit breakpoints). */
+                if (parked[child % MAXPID]) { parked[child % MAXPID] = 0; ptrace(PTRACE_CONT, (pid_t)child, 0, 0); }
             } else if (ev == PTRACE_EVENT_EXEC) {
                 label[pid % MAXPID] = exec_label(pid);
             }
@@ -109,8 +114,15 @@ int main(int argc, char **argv) {
                 ptrace(PTRACE_CONT, pid, 0, 0); continue;
             }
         }
-        /* A new tracee's first stop is a SIGSTOP nobody sent: swallow it; deliver every other signal. */
-        if (sig == SIGSTOP) { siginfo_t si; if (ptrace(PTRACE_GETSIGINFO, pid, 0, &si) == 0 && si.si_code == SI_USER && si.si_pid == 0) sig = 0; }
+        /* A new tracee's first stop is a SIGSTOP nobody sent: swallow it (and hold the child until its
+         * parent's fork event has given it a label); deliver every other signal. */
+        if (sig == SIGSTOP) {
+            siginfo_t si;
+            if (ptrace(PTRACE_GETSIGINFO, pid, 0, &si) == 0 && si.si_code == SI_USER && si.si_pid == 0) {
+                if (!known[pid % MAXPID]) { parked[pid % MAXPID] = 1; continue; }
+                sig = 0;
+            }
+        }
         ptrace(PTRACE_CONT, pid, 0, (void *)(long)sig);
     }
     fclose(out);

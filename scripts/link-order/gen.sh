@@ -1,16 +1,17 @@
 #!/bin/bash
-# scripts/link-order/gen.sh: regenerate scripts/link-order/rune.order, the symbol ordering file the static
-# rune is linked with (Makefile; docs/performance.md, "Link order").
+# scripts/link-order/gen.sh: regenerate scripts/link-order/rune.order, the symbol ordering file rune and
+# the runelet are linked with (Makefile; docs/performance.md, "Link order").
 #
-#   sudo bash scripts/link-order/gen.sh          (root: containers; about 2 minutes)
+#   sudo bash scripts/link-order/gen.sh          (root: it runs containers; about a minute)
 #
 # 1. Builds rune exactly as `make rune` does (the command comes from `make -n rune`), but unstripped,
 #    with a link map and without the current ordering, in a new scratch directory (the Swift driver
 #    does not rebuild for a changed -Xfrontend flag such as -function-sections, so no old build is reused).
 # 2. Runs rune --version, run (of /bin/true and of a short sleep), create, state, start, list, exec,
-#    kill, delete and delete --force on busybox bundles (scripts/mkbundle.sh) under bptrace.c, which follows every process and notes
-#    each function that runs in any rune process: the CLI and the container init it re-executes
-#    through /proc/self/fd (same inode), which valgrind cannot follow and perf only samples.
+#    kill, delete and delete --force on busybox bundles (scripts/mkbundle.sh) under bptrace.c, which
+#    follows every process and notes each function that runs in any rune process: the CLI and the
+#    container init it re-executes through /proc/self/fd (same inode), which valgrind cannot follow
+#    and perf only samples.
 # 3. order.py writes the functions that ran, those shared by the most operations first.
 #
 # The file is committed: a build never regenerates it. A stale one only costs memory, never

@@ -21,12 +21,12 @@ BLOB = 64 * 1024
 
 # Executable segments, and every function symbol in them: address -> (global names, local names).
 segs = []
-for line in subprocess.run(["readelf", "-lW", binary], capture_output=True, text=True, check=True).stdout.splitlines():
+for line in subprocess.run(["readelf", "-lW", binary], capture_output=True, check=True, encoding="utf-8", errors="surrogateescape").stdout.splitlines():
     f = line.split()
     if f and f[0] == "LOAD" and "E" in f[6:-1]:
         segs.append((int(f[2], 16), int(f[2], 16) + int(f[5], 16)))
 names = {}
-for line in subprocess.run(["readelf", "-sW", "--wide", binary], capture_output=True, text=True, check=True).stdout.splitlines():
+for line in subprocess.run(["readelf", "-sW", "--wide", binary], capture_output=True, check=True, encoding="utf-8", errors="surrogateescape").stdout.splitlines():
     f = line.split()
     if len(f) < 8 or f[3] not in ("FUNC", "IFUNC") or f[6] == "UND":
         continue
@@ -38,7 +38,7 @@ for line in subprocess.run(["readelf", "-sW", "--wide", binary], capture_output=
 
 # Large input sections with several functions in them (lld -Map: depth 1 = input section, 2 = symbol).
 blobs, cur, in_text = [], None, False
-for line in open(mapfile):
+for line in open(mapfile, errors="surrogateescape"):
     m = re.match(r"\s*([0-9a-f]+)\s+[0-9a-f]+\s+([0-9a-f]+)\s+\d+ (\s*)(.*)", line.rstrip("\n"))
     if not m:
         continue
@@ -68,7 +68,7 @@ def operation(cmdline):
     return "help"
 
 ops, first = {}, {}
-for n, line in enumerate(open(hitsfile)):
+for n, line in enumerate(open(hitsfile, errors="surrogateescape")):
     addr, _, cmdline = line.rstrip("\n").partition("\t")
     addr = int(addr, 16)
     if addr not in names:
@@ -81,7 +81,7 @@ def key(addr):
 
 ordered = sorted(ops, key=key)
 allops = sorted(set().union(*ops.values()))
-with open(outfile, "w") as out:
+with open(outfile, "w", errors="surrogateescape") as out:
     out.write("# Symbol ordering file for the static rune (lld --symbol-ordering-file), made by\n"
               "# scripts/link-order/gen.sh: the %d functions that ran in %s, most shared first.\n"
               % (len(ordered), ", ".join(allops)))
