@@ -13,7 +13,7 @@ enum UnifiedStats {
         stats.memory = memory(dir)
         stats.pids = StatsParsing.pids(dir)
         stats.blkio = io(dir)
-        for size in StatsParsing.hugePageSizes(dir, suffix: ".current") where !size.contains("rsvd") {
+        for size in StatsParsing.hugePageSizes(dir, suffix: ".current") where !FileSystem.contains(size, "rsvd") {
             var h = HugetlbStats()
             h.usage = nonZero(CgroupFiles.readUInt("\(dir)/hugetlb.\(size).current"))
             h.failcnt = CgroupFiles.readKeyValues("\(dir)/hugetlb.\(size).events")["max"] ?? 0

@@ -166,6 +166,16 @@ public enum FileSystem {
         return out.isEmpty ? "/" : String(decoding: out, as: UTF8.self)
     }
 
+    /// Substring search without the _StringProcessing module (rune links without it: fewer shared
+    /// libraries for the runelet to load at every enclave container start).
+    public static func contains(_ text: String, _ needle: String) -> Bool {
+        let hay = Array(text.utf8), pin = Array(needle.utf8)
+        guard !pin.isEmpty else { return true }
+        guard hay.count >= pin.count else { return false }
+        for start in 0...(hay.count - pin.count) where hay[start..<(start + pin.count)].elementsEqual(pin) { return true }
+        return false
+    }
+
     /// True for "/" and for absolute paths without empty, "." or ".." components or a trailing slash.
     static func isNormalized(_ path: String) -> Bool {
         let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
