@@ -99,30 +99,17 @@ public enum FileSystem {
     }
 
     public static func listDirectory(_ path: String) throws(SyscallError) -> [String] {
-        let dir = try Syscall.checkPointer("opendir", path) { opendir(path) }
-        defer { closedir(dir) }
         var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
+        try forEachEntry(path) { name, _ in names.append(name) }
         return names
     }
 
     /// Names of the sub-directories of `path` (not symlinks to directories). Uses the directory entry's
     /// type and stats only where the file system does not fill it in.
     public static func subdirectories(_ path: String) throws(SyscallError) -> [String] {
-        let dir = try Syscall.checkPointer("opendir", path) { opendir(path) }
-        defer { closedir(dir) }
         var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name == "." || name == ".." { continue }
-            switch Int32(entry.pointee.d_type) {
+        try forEachEntry(path) { name, type in
+            switch Int32(type) {
             case Int32(DT_DIR): names.append(name)
             case Int32(DT_UNKNOWN):
                 var st = stat()
@@ -131,6 +118,18 @@ public enum FileSystem {
             }
         }
         return names
+    }
+
+    /// Calls `body` with the name and d_type of every entry but "." and "..".
+    private static func forEachEntry(_ path: String, _ body: (String, UInt8) -> Void) throws(SyscallError) {
+        let dir = try Syscall.checkPointer("opendir", path) { opendir(path) }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { body(name, entry.pointee.d_type) }
+        }
     }
 
     /// Resolves a path to an absolute one against the current directory (no symlink resolution).
