@@ -26,7 +26,7 @@ public enum FileSystem {
 
     public static func readAll(fd: Int32, context: String) throws(SyscallError) -> [UInt8] {
         var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16384)
+        var chunk = [UInt8](repeating: 0, count: 4096)  // small: zeroed pages count in peak RSS
         while true {
             let n = try Syscall.check("read", context) { chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }
             if n == 0 { return out }
