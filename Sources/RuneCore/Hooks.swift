@@ -3,39 +3,11 @@ import Glibc
 import OCISpec
 import RuneSystem
 
-/// The OCI state document hooks receive on stdin.
-public struct HookState: Codable, Sendable {
-    public var ociVersion: String
-    public var id: String
-    public var status: String
-    public var pid: Int32?
-    public var bundle: String
-    public var annotations: [String: String]?
-}
-
-/// JSON mapping (OCISpec's fast path, which also provides Codable), one line per stored property.
-extension HookState: JSONTreeObject {
-    package init(jsonBlank: Void) { self.init(ociVersion: "", id: "", status: "", pid: nil, bundle: "", annotations: nil) }
-
-    package mutating func mapJSONFields(_ fields: inout JSONFields) throws(JSONDecodeFailure) {
-        try fields.map("ociVersion", &ociVersion)
-        try fields.map("id", &id)
-        try fields.map("status", &status)
-        try fields.map("pid", &pid)
-        try fields.map("bundle", &bundle)
-        try fields.map("annotations", &annotations)
-    }
-
-    public init(from decoder: any Decoder) throws { self = try JSONTreeBridge.decode(from: decoder) }
-    public func encode(to encoder: any Encoder) throws { try JSONTreeBridge.encode(self, to: encoder) }
-}
-
 /// Runs OCI hooks in order, each with the state on stdin; the first failure stops the rest.
 public enum HookRunner {
-    public static func run(_ hooks: [Hook]?, kind: String, state: HookState) throws(RuneError) {
+    public static func run(_ hooks: [Hook]?, kind: String, state: State) throws(RuneError) {
         guard let hooks, !hooks.isEmpty else { return }
-        let input: [UInt8]
-        do { input = try JSON.encoder.encodeBytes(state) } catch { throw RuneError(.failed, "encode hook state: \(error)") }
+        let input = Array(state.encodeForHook().utf8)
         for (index, hook) in hooks.enumerated() {
             do {
                 try runOne(hook, input: input)

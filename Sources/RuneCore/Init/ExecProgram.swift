@@ -86,8 +86,8 @@ public struct ExecProgram {
     func runStartHooks(_ startHooks: [Hook]?, config: InitConfig) throws {
         guard let startHooks, !startHooks.isEmpty else { return }
         try HookRunner.run(startHooks, kind: "startContainer",
-                           state: HookState(ociVersion: config.spec.ociVersion, id: config.id, status: "running",
-                                            pid: config.hostPid, bundle: config.bundle, annotations: config.spec.annotations))
+                           state: State(ociVersion: config.spec.ociVersion, id: config.id, status: "running",
+                                        pid: Int(config.hostPid), bundle: config.bundle, annotations: config.spec.annotations))
     }
 
     func finishAndExec(config: InitConfig) throws -> Never {

@@ -26,7 +26,7 @@ struct RootfsBuilder {
         }
         try runtimeHooks()
         try HookRunner.run(spec.hooks?.createContainer, kind: "createContainer",
-                           state: HookState(ociVersion: spec.ociVersion, id: config.id, status: "creating", pid: config.hostPid,
+                           state: State(ociVersion: spec.ociVersion, id: config.id, status: "creating", pid: Int(config.hostPid),
                                             bundle: config.bundle, annotations: spec.annotations))
         do { try enterRoot() } catch { throw RuneError(.failed, "pivot_root \(rootfs): \(error)") }
     }
