@@ -36,7 +36,7 @@ public struct CgroupLayout: Sendable, Equatable {
     static func detect(root: String, mountInfo: String) throws(CgroupError) -> CgroupLayout {
         let root = FileSystem.normalize(root)
         var byPoint: [String: CgroupMountPoint] = [:]
-        for entry in MountInfo.cgroupEntries(mountInfo) where entry.fsType == "cgroup" || entry.fsType == "cgroup2" {
+        for entry in MountInfo.entries(mountInfo, fsTypePrefix: "cgroup") where entry.fsType == "cgroup" || entry.fsType == "cgroup2" {
             let point = FileSystem.normalize(entry.mountPoint)
             guard point == root || parentDirectory(point) == root else { continue }
             let subsystems = entry.superOptions.split(separator: ",").map(String.init)
@@ -61,87 +61,6 @@ public struct CgroupLayout: Sendable, Equatable {
     static func parentDirectory(_ path: String) -> String {
         guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
         return String(path[..<slash])
-    }
-}
-
-/// The fields of /proc/self/mountinfo that cgroup detection needs.
-enum MountInfo {
-    struct Entry {
-        var root: String
-        var mountPoint: String
-        var fsType: String
-        var superOptions: String
-    }
-
-    /// The cgroup and cgroup2 lines of mountinfo. Works on bytes, not Characters: grapheme breaking
-    /// made this the costliest step of `rune create`.
-    static func cgroupEntries(_ text: String) -> [Entry] {
-        let bytes = Array(text.utf8)
-        var entries: [Entry] = []
-        var start = 0
-        while start < bytes.count {
-            var end = start
-            while end < bytes.count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
-            if isCgroupLine(bytes[start..<end]), let entry = entry(bytes[start..<end]) { entries.append(entry) }
-            start = end + 1
-        }
-        return entries
-    }
-
-    /// Only cgroup and cgroup2 mounts matter here: " - cgroup" follows the optional fields.
-    private static func isCgroupLine(_ line: ArraySlice<UInt8>) -> Bool {
-        let marker: [UInt8] = Array(" - cgroup".utf8)
-        guard line.count >= marker.count else { return false }
-        var i = line.startIndex
-        while i + marker.count <= line.endIndex {
-            if line[i] == marker[0] && line[i..<(i + marker.count)].elementsEqual(marker) { return true }
-            i += 1
-        }
-        return false
-    }
-
-    private static func entry(_ line: ArraySlice<UInt8>) -> Entry? {
-        var fields: [ArraySlice<UInt8>] = []
-        var i = line.startIndex
-        while i < line.endIndex {
-            while i < line.endIndex && line[i] == UInt8(ascii: " ") { i += 1 }
-            var end = i
-            while end < line.endIndex && line[end] != UInt8(ascii: " ") { end += 1 }
-            if end > i { fields.append(line[i..<end]) }
-            i = end
-        }
-        guard let dash = fields.firstIndex(where: { $0.count == 1 && $0.first == UInt8(ascii: "-") }),
-              dash >= 6, fields.count >= dash + 3 else { return nil }
-        return Entry(root: unescape(fields[3]), mountPoint: unescape(fields[4]),
-                     fsType: String(decoding: fields[dash + 1], as: UTF8.self),
-                     superOptions: String(decoding: fields[dash + 3], as: UTF8.self))
-    }
-
-    /// mountinfo writes space, tab, newline and backslash as \ooo octal escapes.
-    static func unescape(_ bytes: ArraySlice<UInt8>) -> String {
-        let backslash = UInt8(ascii: "\\")
-        guard bytes.contains(backslash) else { return String(decoding: bytes, as: UTF8.self) }
-        var out: [UInt8] = []
-        var i = bytes.startIndex
-        while i < bytes.endIndex {
-            if bytes[i] == backslash, i + 4 <= bytes.endIndex, let code = octal(bytes[(i + 1)..<(i + 4)]) {
-                out.append(code)
-                i += 4
-            } else {
-                out.append(bytes[i])
-                i += 1
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    static func octal(_ digits: ArraySlice<UInt8>) -> UInt8? {
-        var value: UInt16 = 0
-        for digit in digits {
-            guard digit >= UInt8(ascii: "0"), digit <= UInt8(ascii: "7") else { return nil }
-            value = value * 8 + UInt16(digit - UInt8(ascii: "0"))
-        }
-        return value <= 255 ? UInt8(value) : nil
     }
 }
 

@@ -43,3 +43,23 @@ import Testing
         }
     }
 }
+
+@Suite struct MountInfoTests {
+    static let text = """
+        22 27 0:21 / /proc rw,relatime shared:13 - proc proc rw
+        30 27 0:26 / /sys/fs/cgroup/my\\040pids rw,nosuid - cgroup cgroup rw,pids
+        31 27 0:27 / /sys/fs/cgroup/unified rw master:2 - cgroup2 cgroup2 rw
+        """
+
+    @Test func linesSplitIntoFieldsWithEscapesAndPropagation() {
+        let all = MountInfo.entries(Self.text)
+        #expect(all.map(\.mountPoint) == ["/proc", "/sys/fs/cgroup/my pids", "/sys/fs/cgroup/unified"])
+        #expect(all.map(\.isShared) == [true, false, false])
+        #expect(all.map(\.fsType) == ["proc", "cgroup", "cgroup2"])
+        #expect(all[1].superOptions == "rw,pids")
+    }
+
+    @Test func aTypePrefixKeepsOnlyThoseMounts() {
+        #expect(MountInfo.entries(Self.text, fsTypePrefix: "cgroup").map(\.fsType) == ["cgroup", "cgroup2"])
+    }
+}

@@ -36,16 +36,11 @@ struct RootfsBuilder {
         guard let info = try? FileSystem.readString("/proc/self/mountinfo") else { return }
         var best = ""
         var shared = false
-        let sharedTag = Array("shared:".utf8)
-        // Bytes, not Characters: splitting mountinfo by Character was a visible part of the init's start-up.
-        for line in Array(info.utf8).split(separator: UInt8(ascii: "\n")) {
-            let fields = line.split(separator: UInt8(ascii: " "))
-            guard fields.count > 6 else { continue }
-            let point = String(decoding: fields[4], as: UTF8.self)
+        for entry in MountInfo.entries(info) {
+            let point = entry.mountPoint
             if (rootfs == point || rootfs.hasPrefix(point == "/" ? "/" : point + "/")) && point.utf8.count >= best.utf8.count {
                 best = point
-                shared = fields[6...].prefix { !($0.count == 1 && $0.first == UInt8(ascii: "-")) }
-                    .contains { $0.starts(with: sharedTag) }
+                shared = entry.isShared
             }
         }
         if shared { try mountCall(nil, best, nil, UInt(MS_PRIVATE), nil, context: best) }
