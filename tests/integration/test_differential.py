@@ -39,7 +39,13 @@ def writable_with_extras(b):
     b.process["env"].append("EXTRA=with space")
 
 
-VARIANTS = {"default": None, "user": as_user, "caps": reduced_caps, "extras": writable_with_extras}
+def cgroup_namespace(b):
+    # The namespace's root is the cgroup at unshare time: it must be the container's, in every hierarchy.
+    b.config["linux"]["namespaces"].append({"type": "cgroup"})
+
+
+VARIANTS = {"default": None, "user": as_user, "caps": reduced_caps, "extras": writable_with_extras,
+            "cgroupns": cgroup_namespace}
 
 PROBES = [
     # id, argv, normaliser

@@ -3,8 +3,8 @@ import OCISpec
 import RuneCgroups
 import RuneSystem
 
-/// The `cgroup` mount type: with a cgroup namespace or on a v2 host a real cgroup2/cgroup mount; on v1
-/// without one, a tmpfs holding read-only binds of the container's own cgroup in each hierarchy (runc's way).
+/// The `cgroup` mount type: on a v2 host a cgroup2 mount; on v1 a tmpfs holding, per hierarchy, the
+/// hierarchy mounted afresh in a cgroup namespace, else a read-only bind of the container's own cgroup (runc's way).
 struct CgroupMount {
     let config: InitConfig
     let root: SafeRoot
@@ -20,10 +20,15 @@ struct CgroupMount {
         }
         try mountCall("tmpfs", procFdPath(target), "tmpfs", UInt(MS_NOSUID) | UInt(MS_NOEXEC) | UInt(MS_NODEV), "mode=755",
                       context: m.destination)
+        let ownNamespace = config.spec.linux?.namespaces?.contains { $0.type == "cgroup" } ?? false
         for (subsystem, hostPath) in hierarchies() {
             let dest = m.destination + "/" + subsystem
             let dir = try root.ensure(dest)
             defer { close(dir) }
+            if ownNamespace {
+                try mountHierarchy(subsystem, at: dir, flags: flags, dest: dest)
+                continue
+            }
             let source = config.cgroupPaths[subsystem] ?? hostPath
             guard FileSystem.isDirectory(source) else { continue }
             try mountCall(source, procFdPath(dir), "bind", UInt(MS_BIND) | UInt(MS_REC), nil, context: dest)
@@ -34,6 +39,15 @@ struct CgroupMount {
         }
         // runc leaves the tmpfs itself writable; only the hierarchy binds carry the mount's flags.
         try comountLinks(m.destination)
+    }
+
+    /// In a cgroup namespace the hierarchy itself is mounted, rooted at the namespace's cgroup (as runc
+    /// does; the named systemd hierarchy gets "systemd" as its source, like runc's).
+    private func mountHierarchy(_ subsystem: String, at dir: Int32, flags: UInt, dest: String) throws(SyscallError) {
+        let named = subsystem == "systemd"
+        try mountCall(named ? "systemd" : "cgroup", procFdPath(dir), "cgroup",
+                      (flags & UInt(MS_RDONLY)) | UInt(MS_NOSUID) | UInt(MS_NOEXEC) | UInt(MS_NODEV),
+                      named ? "name=systemd" : subsystem, context: dest)
     }
 
     private var isUnifiedHost: Bool { FileSystem.exists("/sys/fs/cgroup/cgroup.controllers") }
