@@ -3,10 +3,16 @@
  * Stages: 0 = child of rune (host namespaces) forks 1; stage 1 joins/unshares namespaces, stage 0
  * writes its id maps, stage 1 forks 2, which becomes the container process and returns into Swift main.
  * Protocol on the init socket (_RUNE_INITPIPE): frames of u32 type, u32 length, payload (host order).
- * Cgroups: stage 0 moves itself into each v1 hierarchy by writing "0" to `tasks` and forks stage 1 straight
- * into the cgroup2 directory (clone3 CLONE_INTO_CGROUP). Moving one's own single thread skips the kernel's
- * global threadgroup lock, whose write side waits for an RCU grace period (~10 ms) on every cgroup.procs
- * write; placement by the parent, as runc and crun do it, pays that on every container start. */
+ * The bootstrap comes in two batches, each ended by RUNE_BOOT_END: the namespaces (sent as soon as rune has
+ * spawned us) and the cgroups (sent once rune has made them).
+ * Cgroups: a process moves itself into each v1 hierarchy by writing "0" to `tasks` and forks its child
+ * straight into the cgroup2 directory (clone3 CLONE_INTO_CGROUP). Moving one's own single thread skips the
+ * kernel's global threadgroup lock, whose write side waits for an RCU grace period (~10 ms) on every
+ * cgroup.procs write; placement by the parent, as runc and crun do it, pays that on every container start.
+ * Without a user namespace or namespace paths, stage 1 unshares first (a network namespace takes ~0.7 ms)
+ * while rune makes the cgroups, then reads the cgroup batch and places itself; the cgroup namespace, whose
+ * root is the cgroup at unshare time, is made by stage 2, which starts in every cgroup. Otherwise stage 0
+ * places itself first, as the joined or new user namespace may not write the host's cgroup files. */
 #define _GNU_SOURCE
 #include "rune_linux.h"
 #include "nsexec_proto.h"
@@ -27,8 +33,10 @@
 
 static int rune_nsexec_stage = 0;
 static int rune_nsexec_pipe = -1;
+static int32_t rune_nsexec_host_pid = 0;
 int rune_nsexec_get_stage(void) { return rune_nsexec_stage; }
 int rune_nsexec_get_pipe(void) { return rune_nsexec_pipe; }
+int32_t rune_nsexec_get_host_pid(void) { return rune_nsexec_host_pid; }
 
 struct bootstrap {
     uint32_t clone_flags;
@@ -82,8 +90,8 @@ static void bail(int pipe, const char *fmt, ...) {
     _exit(1);
 }
 
+/* Reads one batch of bootstrap records, up to its RUNE_BOOT_END, into b. */
 static void read_bootstrap(int pipe, struct bootstrap *b) {
-    memset(b, 0, sizeof *b);
     for (;;) {
         uint32_t hdr[2];
         if (read_full(pipe, hdr, sizeof hdr) < 0) bail(pipe, "nsexec: read bootstrap header");
@@ -170,7 +178,11 @@ static pid_t fork_into_cgroup(int pipe, struct bootstrap *b) {
     return (pid_t)child;
 }
 
-static void stage2(int pipe, struct bootstrap *b, int joined_user) {
+static void stage2(int pipe, struct bootstrap *b, int joined_user, int pid_pipe, int unshare_cgroupns) {
+    /* Our pid as rune sees it (stage 1's view), for the OCI state that hooks get. */
+    if (read_full(pid_pipe, &rune_nsexec_host_pid, sizeof rune_nsexec_host_pid) < 0) bail(pipe, "nsexec: read own pid");
+    close(pid_pipe);
+    if (unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0) bail(pipe, "nsexec: unshare cgroup namespace");
     if (setsid() < 0) bail(pipe, "nsexec: setsid");
     if (joined_user || (b->clone_flags & CLONE_NEWUSER)) {
         if (setresgid(0, 0, 0) < 0) bail(pipe, "nsexec: setresgid");
@@ -181,8 +193,17 @@ static void stage2(int pipe, struct bootstrap *b, int joined_user) {
     rune_nsexec_pipe = pipe;
 }
 
-static void stage1(int pipe, int sync, struct bootstrap *b) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+/* Stage 1 without a user namespace or namespace paths: namespaces first, while rune makes the cgroups.
+ * The cgroup namespace is stage 2's to make, once it is in the cgroup2 directory too. */
+static void unshare_then_place(int pipe, struct bootstrap *b) {
+    uint32_t early = b->clone_flags & ~(uint32_t)CLONE_NEWCGROUP;
+    if (early && unshare((int)early) < 0) bail(pipe, "nsexec: unshare namespaces 0x%x", early);
+    read_bootstrap(pipe, b);
+    join_v1_cgroups(pipe, b);
+}
+
+/* Stage 1 after stage 0 placed it: joins namespaces by path, the user namespace with its maps, the rest. */
+static void join_then_unshare(int pipe, int sync, struct bootstrap *b) {
     join_namespaces(pipe, b);
     if (b->clone_flags & CLONE_NEWUSER) {
         if (unshare(CLONE_NEWUSER) < 0) bail(pipe, "nsexec: unshare user namespace");
@@ -193,17 +214,28 @@ static void stage1(int pipe, int sync, struct bootstrap *b) {
     }
     if (unshare((int)(b->clone_flags & ~(uint32_t)CLONE_NEWUSER)) < 0)
         bail(pipe, "nsexec: unshare namespaces 0x%x", b->clone_flags);
-    pid_t child = fork();
+}
+
+static void stage1(int pipe, int sync, struct bootstrap *b, int placed) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    if (placed) join_then_unshare(pipe, sync, b);
+    else unshare_then_place(pipe, b);
+    int pid_pipe[2];
+    if (pipe2(pid_pipe, O_CLOEXEC) < 0) bail(pipe, "nsexec: pipe");
+    /* Stage 0 forked a placed stage 1 into the cgroup2 directory already. */
+    pid_t child = placed ? fork() : fork_into_cgroup(pipe, b);
     if (child < 0) bail(pipe, "nsexec: fork stage 2");
     if (child == 0) {
         close(sync);
+        close(pid_pipe[1]);
         int joined_user = 0;
         for (int i = 0; i < b->nns; i++)
             if ((int)strtol(b->ns_paths[i], NULL, 10) == CLONE_NEWUSER) joined_user = 1;
-        stage2(pipe, b, joined_user);
+        stage2(pipe, b, joined_user, pid_pipe[0], !placed && (b->clone_flags & CLONE_NEWCGROUP));
         return;
     }
     int32_t pid = child;
+    if (write_full(pid_pipe[1], &pid, sizeof pid) < 0) bail(pipe, "nsexec: tell stage 2 its pid");
     if (write_full(sync, &pid, sizeof pid) < 0) bail(pipe, "nsexec: report stage 2 pid");
     _exit(0);
 }
@@ -212,12 +244,19 @@ static void stage1(int pipe, int sync, struct bootstrap *b) {
 static void stage0(int pipe, struct bootstrap *b) {
     int sync[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0) bail(pipe, "nsexec: socketpair");
-    join_v1_cgroups(pipe, b);
-    pid_t child = fork_into_cgroup(pipe, b);
+    int place_first = (b->clone_flags & CLONE_NEWUSER) || b->nns > 0;
+    pid_t child;
+    if (place_first) {
+        read_bootstrap(pipe, b);
+        join_v1_cgroups(pipe, b);
+        child = fork_into_cgroup(pipe, b);
+    } else {
+        child = fork();
+    }
     if (child < 0) bail(pipe, "nsexec: fork stage 1");
     if (child == 0) {
         close(sync[0]);
-        stage1(pipe, sync[1], b);
+        stage1(pipe, sync[1], b, place_first);
         return;
     }
     close(sync[1]);
@@ -247,6 +286,7 @@ __attribute__((constructor)) static void rune_nsexec(void) {
     if (pipe < 3 || fcntl(pipe, F_SETFD, FD_CLOEXEC) < 0) _exit(1);
     unsetenv("_RUNE_INITPIPE");
     struct bootstrap b;
+    memset(&b, 0, sizeof b);
     read_bootstrap(pipe, &b);
     if (b.oom_score_adj) write_proc_file(pipe, getpid(), "oom_score_adj", b.oom_score_adj);
     stage0(pipe, &b);

@@ -10,9 +10,6 @@ struct Bootstrap {
     var gidMap: String?
     var setgroupsDeny = false
     var oomScoreAdj: Int?
-    /// Where nsexec.c places itself before any namespace work (CgroupManager.selfPlacement).
-    var cgroupTasks: [String] = []
-    var cgroup2Dir: String?
 
     static let flags: [String: Int32] = [
         "pid": Int32(RUNE_CLONE_NEWPID), "network": Int32(RUNE_CLONE_NEWNET), "mount": Int32(RUNE_CLONE_NEWNS), "ipc": Int32(RUNE_CLONE_NEWIPC),
@@ -58,17 +55,25 @@ struct Bootstrap {
         return maps.map { "\($0.containerID) \($0.hostID) \($0.size)\n" }.joined()
     }
 
-    func send(on channel: InitChannel) throws(RuneError) {
-        do {
-            try channel.send(.bootCloneFlags, String(UInt32(bitPattern: cloneFlags)))
-            for (flag, path) in namespacePaths { try channel.send(.bootNamespacePath, "\(flag):\(path)") }
-            if let uidMap { try channel.send(.bootUidMap, uidMap) }
-            if let gidMap { try channel.send(.bootGidMap, gidMap) }
-            if setgroupsDeny { try channel.send(.bootSetgroupsDeny, "1") }
-            if let oomScoreAdj { try channel.send(.bootOomScoreAdj, String(oomScoreAdj)) }
-            for tasks in cgroupTasks { try channel.send(.bootCgroupTasks, tasks) }
-            if let cgroup2Dir { try channel.send(.bootCgroup2Dir, cgroup2Dir) }
-            try channel.send(.bootEnd)
-        } catch { throw RuneError.wrap(error.rune, "send bootstrap") }
+    /// The first batch: namespaces, id maps and oom_score_adj, sent as soon as the init is spawned.
+    func sendNamespaces(on channel: InitChannel) throws(RuneError) {
+        var out: [UInt8] = []
+        InitChannel.appendFrame(.bootCloneFlags, Array(String(UInt32(bitPattern: cloneFlags)).utf8), to: &out)
+        for (flag, path) in namespacePaths { InitChannel.appendFrame(.bootNamespacePath, Array("\(flag):\(path)".utf8), to: &out) }
+        if let uidMap { InitChannel.appendFrame(.bootUidMap, Array(uidMap.utf8), to: &out) }
+        if let gidMap { InitChannel.appendFrame(.bootGidMap, Array(gidMap.utf8), to: &out) }
+        if setgroupsDeny { InitChannel.appendFrame(.bootSetgroupsDeny, [UInt8(ascii: "1")], to: &out) }
+        if let oomScoreAdj { InitChannel.appendFrame(.bootOomScoreAdj, Array(String(oomScoreAdj).utf8), to: &out) }
+        InitChannel.appendFrame(.bootEnd, to: &out)
+        do { try channel.sendFrames(out) } catch { throw RuneError.wrap(error.rune, "send bootstrap") }
+    }
+
+    /// The second batch: where nsexec places itself (CgroupManager.selfPlacement), once the cgroups exist.
+    static func sendCgroups(tasks: [String], cgroup2Dir: String?, on channel: InitChannel) throws(RuneError) {
+        var out: [UInt8] = []
+        for path in tasks { InitChannel.appendFrame(.bootCgroupTasks, Array(path.utf8), to: &out) }
+        if let cgroup2Dir { InitChannel.appendFrame(.bootCgroup2Dir, Array(cgroup2Dir.utf8), to: &out) }
+        InitChannel.appendFrame(.bootEnd, to: &out)
+        do { try channel.sendFrames(out) } catch { throw RuneError.wrap(error.rune, "send bootstrap") }
     }
 }

@@ -121,23 +121,24 @@ struct Launch {
             config.agentFd = base + 3
         }
         let exe = runtime.initExecutable(enclave)
-        // The init starts up on another CPU while the cgroups are made; it waits for its bootstrap.
+        // The init starts up and makes its namespaces on another CPU while the cgroups are made; it
+        // places itself in them when they are ready. Its own pid comes from nsexec (config.hostPid stays 0).
         let pending = try PendingInit.spawn(executable: exe, pipeFd: base, extraFds: extra, scratchDir: stateDir)
+        try pending.sendNamespaces(Bootstrap(spec: spec))
         let cgroups: CgroupManager
         do { cgroups = try makeCgroups(spec) } catch {
             pending.abort()
             throw error
         }
-        let child = try pending.bootstrap(Bootstrap(spec: spec), cgroup: cgroups)
+        config.cgroupPaths = cgroups.paths
+        let child = try pending.finish(cgroup: cgroups, config: config)
         Log.step("create: init pid \(child.initPid)")
         initPid = child.initPid
-        config.hostPid = initPid
-        config.cgroupPaths = cgroups.paths
         let hookBase = ContainerState(id: id, bundle: bundle, rootfs: rootfs, initPid: initPid, initStartTime: 0,
                                       created: ProcessTable.timestamp(), owner: "", cgroupPaths: cgroups.paths,
                                       config: spec, enclave: enclave)
         let pid = initPid
-        try child.configure(config, hooks: { () throws(RuneError) in
+        try child.serve(config, hooks: { () throws(RuneError) in
             let hs = runtime.hookState(hookBase, status: .creating)
             try HookRunner.run(spec.hooks?.prestart, kind: "prestart", state: hs)
             try HookRunner.run(spec.hooks?.createRuntime, kind: "createRuntime", state: hs)

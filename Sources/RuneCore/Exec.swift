@@ -45,11 +45,11 @@ extension Runtime {
         config.seccompCacheDir = store.root + "/.seccomp-cache"
         try SeccompLoader.compile(into: &config)
         let child = try InitProcess.start(executable: initExecutable(nil), bootstrap: Bootstrap(joining: state.initPid, spec: state.config),
-                                          pipeFd: base, extraFds: console.map { [($0, base + 1)] } ?? [],
+                                          config: config, pipeFd: base, extraFds: console.map { [($0, base + 1)] } ?? [],
                                           cgroup: CgroupManager(paths: state.cgroupPaths), scratchDir: store.directory(id))
         do {
             let spec = state.config
-            try child.configure(config, hooks: { () throws(RuneError) in }, seccompListener: { (fd: Int32) throws(RuneError) in
+            try child.serve(config, hooks: { () throws(RuneError) in }, seccompListener: { (fd: Int32) throws(RuneError) in
                 try SeccompLoader.forward(fd, spec: spec, id: id, pid: child.initPid, bundle: state.bundle)
             })
         } catch {

@@ -9,12 +9,13 @@ struct InitProcess {
     let channel: InitChannel
     let initPid: Int32
 
-    /// Spawns the init with its socket at `pipeFd` and extra fds and returns once nsexec reported the
-    /// container process's pid. nsexec places itself in `cgroup` before any namespace work.
-    static func start(executable: String, bootstrap: Bootstrap, pipeFd: Int32, extraFds: [(Int32, Int32)],
+    /// Spawns the init with its socket at `pipeFd` and extra fds, bootstraps it and sends `config`;
+    /// returns once nsexec reported the container process's pid.
+    static func start(executable: String, bootstrap: Bootstrap, config: InitConfig, pipeFd: Int32, extraFds: [(Int32, Int32)],
                       cgroup: CgroupManager, scratchDir: String) throws(RuneError) -> InitProcess {
         let pending = try PendingInit.spawn(executable: executable, pipeFd: pipeFd, extraFds: extraFds, scratchDir: scratchDir)
-        return try pending.bootstrap(bootstrap, cgroup: cgroup)
+        try pending.sendNamespaces(bootstrap)
+        return try pending.finish(cgroup: cgroup, config: config)
     }
 
     static func readPids(_ channel: InitChannel) throws(RuneError) -> Int32 {
@@ -34,13 +35,10 @@ struct InitProcess {
         return out
     }
 
-    /// Sends the configuration and serves the init's requests until it reports ready (create) or
-    /// exec'd (exec: the socket closes on exec).
-    func configure(_ config: InitConfig, hooks: () throws(RuneError) -> Void,
-                   seccompListener: (Int32) throws(RuneError) -> Void = { _ throws(RuneError) in }) throws(RuneError) {
-        do {
-            try channel.send(.config, try JSON.encoder.encodeBytes(config))
-        } catch { throw RuneError(.failed, "send config to container init: \(error)") }
+    /// Serves the init's requests until it reports ready (create) or exec'd (exec: the socket closes
+    /// on exec). The configuration went with the bootstrap (PendingInit.finish).
+    func serve(_ config: InitConfig, hooks: () throws(RuneError) -> Void,
+               seccompListener: (Int32) throws(RuneError) -> Void = { _ throws(RuneError) in }) throws(RuneError) {
         defer { close(channel.fd) }
         while true {
             let frame: (type: UInt32, payload: [UInt8])?
@@ -104,13 +102,24 @@ struct PendingInit {
         }
     }
 
-    /// Sends nsexec its namespace and cgroup work and waits for the container process's pid.
-    func bootstrap(_ bootstrap: Bootstrap, cgroup: CgroupManager) throws(RuneError) -> InitProcess {
-        var bootstrap = bootstrap
-        (bootstrap.cgroupTasks, bootstrap.cgroup2Dir) = cgroup.selfPlacement
+    /// The bootstrap's first batch. Without a user namespace nsexec unshares at once, while the cgroups are made.
+    func sendNamespaces(_ bootstrap: Bootstrap) throws(RuneError) {
+        do { try bootstrap.sendNamespaces(on: channel) } catch {
+            abort()
+            throw RuneError.wrap(error, "container init")
+        }
+    }
+
+    /// Sends where to place the container (the bootstrap's second batch), then the configuration, which
+    /// waits in the socket for the container process; returns once nsexec reported that process's pid.
+    func finish(cgroup: CgroupManager, config: InitConfig) throws(RuneError) -> InitProcess {
         close(childEnd)
         do {
-            try bootstrap.send(on: channel)
+            let placement = cgroup.selfPlacement
+            try Bootstrap.sendCgroups(tasks: placement.tasks, cgroup2Dir: placement.unifiedDir, on: channel)
+            do { try channel.send(.config, try JSON.encoder.encodeBytes(config)) } catch {
+                throw RuneError(.failed, "send config to container init: \(error)")
+            }
             let pid = try InitProcess.readPids(channel)
             _ = try? Spawner.wait(stage0)
             return InitProcess(channel: channel, initPid: pid)

@@ -19,15 +19,20 @@ public struct InitChannel: Sendable {
     public func send(_ type: InitMessage, _ payload: [UInt8] = []) throws(SyscallError) {
         var frame = [UInt8]()
         frame.reserveCapacity(8 + payload.count)
-        withUnsafeBytes(of: type.rawValue) { frame.append(contentsOf: $0) }
-        withUnsafeBytes(of: UInt32(payload.count)) { frame.append(contentsOf: $0) }
-        frame.append(contentsOf: payload)
-        try sendAll(frame)
+        Self.appendFrame(type, payload, to: &frame)
+        try sendFrames(frame)
     }
 
-    /// MSG_NOSIGNAL: a peer that died (an init that failed to start) is an EPIPE error to report and
-    /// clean up after, never a SIGPIPE that kills rune in the middle of create.
-    private func sendAll(_ bytes: [UInt8]) throws(SyscallError) {
+    /// Appends one frame to `buffer`, so that several frames go out in one write.
+    public static func appendFrame(_ type: InitMessage, _ payload: [UInt8] = [], to buffer: inout [UInt8]) {
+        withUnsafeBytes(of: type.rawValue) { buffer.append(contentsOf: $0) }
+        withUnsafeBytes(of: UInt32(payload.count)) { buffer.append(contentsOf: $0) }
+        buffer.append(contentsOf: payload)
+    }
+
+    /// Sends frames made with `appendFrame`. MSG_NOSIGNAL: a peer that died (an init that failed to
+    /// start) is an EPIPE error to report and clean up after, never a SIGPIPE that kills rune mid-create.
+    public func sendFrames(_ bytes: [UInt8]) throws(SyscallError) {
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }

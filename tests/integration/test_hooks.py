@@ -121,3 +121,19 @@ def test_failing_poststop_hook_does_not_block_delete(rt, bundle, cid):
     rt.cmd("delete", cid)
     assert rt.cmd("state", cid).rc != 0
     assert not pid_alive(pid)
+
+
+@pytest.mark.rune_only
+def test_in_container_hooks_see_the_host_pid(rt, bundle, cid, hostdir):
+    # rune gives the hooks that run in the container the pid that `state` reports (nsexec hands stage 2
+    # its pid as rune sees it); runc 1.1 gives createContainer pid 1.
+    b = hooked_bundle(bundle, hostdir, kinds=["createContainer", "startContainer"]).args("sleep", "1000")
+    assert rt.create(cid, b).rc == 0
+    pid = rt.state(cid)["pid"]
+    assert pid > 1
+    assert json.loads((hostdir / "createContainer.json").read_text())["pid"] == pid
+    assert rt.cmd("start", cid).rc == 0
+    wait_for(lambda: (hostdir / "startContainer.json").exists() and (hostdir / "startContainer.json").read_text(),
+             "the startContainer hook")
+    assert json.loads((hostdir / "startContainer.json").read_text())["pid"] == pid
+    assert rt.cmd("delete", "--force", cid).rc == 0

@@ -17,6 +17,8 @@ enum {
 int rune_nsexec_get_stage(void);
 /* fd of the init pipe in stage 2; -1 otherwise. */
 int rune_nsexec_get_pipe(void);
+/* Stage 2's pid as rune sees it (stage 1 forked it); 0 otherwise. */
+int32_t rune_nsexec_get_host_pid(void);
 
 int rune_pipe2(int fds[2], int flags);
 /* unlockpt + ptsname_r on a pty master. */

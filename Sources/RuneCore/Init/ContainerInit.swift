@@ -18,7 +18,9 @@ public enum ContainerInit {
             guard let frame = try channel.receive(), frame.type == InitMessage.config.rawValue else {
                 throw RuneError(.failed, "container init: no configuration received")
             }
-            let config = try JSON.decoder.decodeBytes(InitConfig.self, from: frame.payload)
+            var config = try JSON.decoder.decodeBytes(InitConfig.self, from: frame.payload)
+            // create sends the config before nsexec has forked us: nsexec knows our pid as rune sees it.
+            if config.kind == .create { config.hostPid = rune_nsexec_get_host_pid() }
             switch config.kind {
             case .create: try initContainer(config, channel)
             case .exec: try initExec(config, channel)
