@@ -104,18 +104,21 @@ public enum FileSystem {
         return names
     }
 
-    /// Names of the sub-directories of `path` (not symlinks to directories). Uses the directory entry's
-    /// type and stats only where the file system does not fill it in.
+    /// Names of the sub-directories of `path` (not symlinks to directories).
     public static func subdirectories(_ path: String) throws(SyscallError) -> [String] {
+        try entries(path, ofType: S_IFDIR)
+    }
+
+    /// Names of the entries of `path` of one file type (S_IFDIR, S_IFLNK...), symlinks not followed. Uses
+    /// the directory entry's type and stats only where the file system does not fill it in.
+    public static func entries(_ path: String, ofType mode: mode_t) throws(SyscallError) -> [String] {
+        let wanted = UInt8(truncatingIfNeeded: mode >> 12)  // DT_* is the S_IF* type shifted down
         var names: [String] = []
         try forEachEntry(path) { name, type in
-            switch Int32(type) {
-            case Int32(DT_DIR): names.append(name)
-            case Int32(DT_UNKNOWN):
-                var st = stat()
-                if lstat(path + "/" + name, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR { names.append(name) }
-            default: break
-            }
+            if type == wanted { return names.append(name) }
+            guard Int32(type) == Int32(DT_UNKNOWN) else { return }
+            var st = stat()
+            if lstat(path + "/" + name, &st) == 0 && (st.st_mode & S_IFMT) == mode { names.append(name) }
         }
         return names
     }

@@ -1,3 +1,4 @@
+import CRuneLinux
 import Glibc
 import OCISpec
 import RuneCgroups
@@ -20,10 +21,15 @@ struct CgroupMount {
         }
         try mountCall("tmpfs", procFdPath(target), "tmpfs", UInt(MS_NOSUID) | UInt(MS_NOEXEC) | UInt(MS_NODEV), "mode=755",
                       context: m.destination)
+        // The tmpfs is new and nothing else reaches it yet, so it holds no symlinks: the hierarchy
+        // directories are made and opened right under its root, without a walk through the rootfs.
+        let tmpfs = try root.open(m.destination, flags: RUNE_O_PATH | O_DIRECTORY | O_CLOEXEC)
+        defer { close(tmpfs) }
         let ownNamespace = config.spec.linux?.namespaces?.contains { $0.type == "cgroup" } ?? false
         for (subsystem, hostPath) in hierarchies() {
             let dest = m.destination + "/" + subsystem
-            let dir = try root.ensure(dest)
+            try Syscall.check("mkdir", dest) { mkdirat(tmpfs, subsystem, 0o755) }
+            let dir = try Self.openEntry(subsystem, in: tmpfs, dest: dest)
             defer { close(dir) }
             if ownNamespace {
                 try mountHierarchy(subsystem, at: dir, flags: flags, dest: dest)
@@ -32,13 +38,17 @@ struct CgroupMount {
             let source = config.cgroupPaths[subsystem] ?? hostPath
             guard FileSystem.isDirectory(source) else { continue }
             try mountCall(source, procFdPath(dir), "bind", UInt(MS_BIND) | UInt(MS_REC), nil, context: dest)
-            let again = try root.open(dest)
+            let again = try Self.openEntry(subsystem, in: tmpfs, dest: dest)  // now the bind mount's root
             defer { close(again) }
             try mountCall(nil, procFdPath(again), nil, UInt(MS_REMOUNT) | UInt(MS_BIND) | flags | UInt(MS_NOSUID) | UInt(MS_NOEXEC) | UInt(MS_NODEV),
                           nil, context: dest)
         }
         // runc leaves the tmpfs itself writable; only the hierarchy binds carry the mount's flags.
-        try comountLinks(m.destination)
+        comountLinks(into: tmpfs)
+    }
+
+    private static func openEntry(_ name: String, in dir: Int32, dest: String) throws(SyscallError) -> Int32 {
+        try Syscall.check("open", dest) { openat(dir, name, RUNE_O_PATH | O_NOFOLLOW | O_CLOEXEC) }
     }
 
     /// In a cgroup namespace the hierarchy itself is mounted, rooted at the namespace's cgroup (as runc
@@ -58,20 +68,12 @@ struct CgroupMount {
     }
 
     /// Symlinks such as cpu -> cpu,cpuacct for co-mounted controllers.
-    private func comountLinks(_ base: String) throws(SyscallError) {
-        let names = ((try? FileSystem.listDirectory("/sys/fs/cgroup")) ?? [])
-        for name in names {
-            var st = stat()
-            guard lstat("/sys/fs/cgroup/" + name, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK else { continue }
+    private func comountLinks(into dir: Int32) {
+        for name in (try? FileSystem.entries("/sys/fs/cgroup", ofType: S_IFLNK)) ?? [] {
             var buf = [CChar](repeating: 0, count: 256)
             let n = readlink("/sys/fs/cgroup/" + name, &buf, 255)
             guard n > 0 else { continue }
-            let target = String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            let dirO = try root.ensure(base)
-            defer { close(dirO) }
-            let dir = try Syscall.check("open", base) { open(procFdPath(dirO), O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-            defer { close(dir) }
-            _ = symlinkat(target, dir, name)
+            _ = symlinkat(String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self), dir, name)
         }
     }
 }
