@@ -55,7 +55,7 @@ extension Runtime {
         } catch {
             _ = Glibc.kill(child.initPid, SIGKILL)
             waitGone(child.initPid)
-            throw (error as? RuneError) ?? RuneError(.failed, "\(error)")
+            throw error
         }
         lock.release()
         if let pidFile = options.pidFile { try writePidFile(pidFile, pid: child.initPid) }

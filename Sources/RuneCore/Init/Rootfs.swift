@@ -76,9 +76,9 @@ struct RootfsBuilder {
                 defer { close(fresh) }
                 try mountCall(nil, procFdPath(fresh), nil, p, nil, context: dest)
             }
-        } catch let e as SyscallError {
-            throw RuneError(.failed, "mount \(mount.source ?? mount.type ?? "") to \(dest) (type \(mount.type ?? "bind")): \(e)")
-        } catch let e as RuneError { throw e } catch { throw RuneError(.failed, "\(error)") }
+        } catch {
+            throw RuneError(.failed, "mount \(mount.source ?? mount.type ?? "") to \(dest) (type \(mount.type ?? "bind")): \(error)")
+        }
     }
 
     /// Bind sources are host paths, relative ones against the bundle.
