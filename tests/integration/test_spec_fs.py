@@ -199,3 +199,27 @@ def test_new_mounts_do_not_appear_on_host(rt, bundle, cid, workdir):
     run_ok(rt, cid, b)
     with open("/proc/self/mountinfo") as f:
         assert str(workdir) not in f.read()
+
+
+@pytest.mark.parametrize("propagation", [None, "rslave", "rprivate", "slave", "shared", "rshared"])
+def test_rootfs_propagation_on_a_shared_parent_leaks_nothing(rt, workdir, cid, propagation):
+    # The bundle sits on a shared mount: with a shared rootfs propagation the rootfs bind would reach
+    # the host unless the runtime makes that parent private first (only then is it worth a mountinfo read).
+    import subprocess
+
+    from helpers import Bundle
+    from leaks import host_mounts_under
+
+    parent = workdir / f"shared-{propagation}"
+    parent.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "tmpfs", str(parent)], check=True)
+    try:
+        subprocess.run(["mount", "--make-shared", str(parent)], check=True)
+        b = Bundle(parent / "bundle").args("cat", "/proc/self/mountinfo")
+        if propagation:
+            b.config["linux"]["rootfsPropagation"] = propagation
+        out = run_ok(rt, cid, b)
+        assert " /proc rw" in out
+        assert host_mounts_under(parent) == [str(parent)]
+    finally:
+        subprocess.run(["umount", "-l", str(parent)], check=False)

@@ -14,7 +14,9 @@ struct RootfsBuilder {
         do {
             let propagation = MountOptions.propagationFlags[spec.linux?.rootfsPropagation ?? ""] ?? (UInt(MS_SLAVE) | UInt(MS_REC))
             try mountCall(nil, "/", nil, propagation, nil, context: "/ (rootfs propagation)")
-            try makeParentPrivate()
+            // After a recursive slave, private or unbindable change (the default is rslave) no mount is shared.
+            let noneShared = propagation & UInt(MS_REC) != 0 && propagation & (UInt(MS_SLAVE) | UInt(MS_PRIVATE) | UInt(MS_UNBINDABLE)) != 0
+            if !noneShared { try makeParentPrivate() }
             try mountCall(rootfs, rootfs, "bind", UInt(MS_BIND) | UInt(MS_REC), nil, context: rootfs)
             let root = try SafeRoot(rootfs)
             defer { root.close() }
