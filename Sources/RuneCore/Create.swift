@@ -78,6 +78,8 @@ struct Launch {
     let id: String
     let stateDir: String
     var cgroup: CgroupManager?
+    /// The host's v1 hierarchies in mount order (InitConfig.cgroupHierarchies).
+    var cgroupHierarchies: [String]?
     var initPid: Int32 = 0
 
     init(runtime: Runtime, id: String, stateDir: String) {
@@ -131,6 +133,7 @@ struct Launch {
             throw error
         }
         config.cgroupPaths = cgroups.paths
+        config.cgroupHierarchies = cgroupHierarchies
         let child = try pending.finish(cgroup: cgroups, config: config)
         Log.step("create: init pid \(child.initPid)")
         initPid = child.initPid
@@ -160,7 +163,9 @@ struct Launch {
     /// The container's cgroups, made and limited (only the permitted ones when rootless).
     mutating func makeCgroups(_ spec: Spec) throws(RuneError) -> CgroupManager {
         do {
-            let planned = try CgroupManager.load(cgroupsPath: spec.linux?.cgroupsPath, containerID: id)
+            let mountInfo = try? FileSystem.readString("/proc/self/mountinfo")
+            let planned = try CgroupManager.load(cgroupsPath: spec.linux?.cgroupsPath, containerID: id, mountInfo: mountInfo)
+            cgroupHierarchies = mountInfo.map { CgroupManager.v1MountPoints(mountInfo: $0).map(\.name) }
             if runtime.rootless {
                 let permitted = try planned.createPermitted()
                 cgroup = permitted

@@ -24,6 +24,9 @@ public struct InitConfig: Codable, Sendable {
     public var cgroupPaths: [String: String] = [:]
     public var hostPid: Int32 = 0
     public var agentFd: Int32?
+    /// The host's v1 cgroup hierarchies (names under /sys/fs/cgroup) in mount order, from the mountinfo
+    /// rune read for the cgroups, so that the init does not read it again for a `cgroup` mount.
+    public var cgroupHierarchies: [String]?
 }
 
 // The JSON mapping (OCISpec's fast path, which also provides Codable): the init decodes this at every
@@ -52,6 +55,7 @@ extension InitConfig: JSONTreeObject {
         try fields.map("cgroupPaths", &cgroupPaths)
         try fields.map("hostPid", &hostPid)
         try fields.map("agentFd", &agentFd)
+        try fields.map("cgroupHierarchies", &cgroupHierarchies)
     }
 
     public init(from decoder: any Decoder) throws { self = try JSONTreeBridge.decode(from: decoder) }

@@ -62,9 +62,11 @@ struct CgroupMount {
 
     private var isUnifiedHost: Bool { FileSystem.exists("/sys/fs/cgroup/cgroup.controllers") }
 
-    /// Host v1 hierarchies (name under /sys/fs/cgroup, path) in mountinfo order, as runc mounts them.
+    /// Host v1 hierarchies (name under /sys/fs/cgroup, path) in mountinfo order, as runc mounts them;
+    /// rune sends them with the config, read from its own look at mountinfo.
     private func hierarchies() -> [(String, String)] {
-        CgroupManager.v1MountPoints().map { ($0.name, $0.path) }
+        if let names = config.cgroupHierarchies { return names.map { ($0, "/sys/fs/cgroup/" + $0) } }
+        return CgroupManager.v1MountPoints().map { ($0.name, $0.path) }
     }
 
     /// Symlinks such as cpu -> cpu,cpuacct for co-mounted controllers.
