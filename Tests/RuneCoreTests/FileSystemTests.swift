@@ -26,6 +26,19 @@ import Testing
         #expect(throws: SyscallError.self) { try FileSystem.makeDirectories(file) }
         #expect(throws: SyscallError.self) { try FileSystem.makeDirectories(file + "/below") }
     }
+
+    @Test func entriesOfOneTypeDoNotFollowSymlinks() throws {
+        var template = Array("/tmp/rune-fs-test.XXXXXX".utf8CString)
+        let base = String(cString: try #require(mkdtemp(&template)))
+        defer { _ = try? FileSystem.removeTree(base) }
+        try FileSystem.makeDirectories(base + "/dir")
+        close(open(base + "/file", O_CREAT | O_WRONLY, 0o600))
+        symlink("dir", base + "/link-to-dir")
+        symlink("missing", base + "/dangling")
+        #expect(try FileSystem.subdirectories(base) == ["dir"])
+        #expect(try FileSystem.entries(base, ofType: S_IFLNK).sorted() == ["dangling", "link-to-dir"])
+        #expect(try FileSystem.entries(base, ofType: S_IFREG) == ["file"])
+    }
 }
 
 @Suite struct TimestampTests {
