@@ -1,6 +1,7 @@
 import CRuneLinux
 import Glibc
 import OCISpec
+import RuneSystem
 
 /// The namespace work nsexec.c does before Swift starts, built from the spec.
 struct Bootstrap {
@@ -60,12 +61,12 @@ struct Bootstrap {
 
     func send(on channel: InitChannel) throws(RuneError) {
         do {
-            try channel.send(.bootCloneFlags, String(UInt32(bitPattern: cloneFlags)))
+            try channel.send(.bootCloneFlags, String(decimal: UInt32(bitPattern: cloneFlags)))
             for (flag, path) in namespacePaths { try channel.send(.bootNamespacePath, "\(flag):\(path)") }
             if let uidMap { try channel.send(.bootUidMap, uidMap) }
             if let gidMap { try channel.send(.bootGidMap, gidMap) }
             if setgroupsDeny { try channel.send(.bootSetgroupsDeny, "1") }
-            if let oomScoreAdj { try channel.send(.bootOomScoreAdj, String(oomScoreAdj)) }
+            if let oomScoreAdj { try channel.send(.bootOomScoreAdj, String(decimal: oomScoreAdj)) }
             for tasks in cgroupTasks { try channel.send(.bootCgroupTasks, tasks) }
             if let cgroup2Dir { try channel.send(.bootCgroup2Dir, cgroup2Dir) }
             try channel.send(.bootEnd)
