@@ -122,3 +122,16 @@ int rune_pty_slave_name(int master, char *buf, size_t len) {
     if (rc != 0) { errno = rc; return -1; }
     return 0;
 }
+
+/* glibc calls ELF constructors with argc, argv and envp. The CLI reads its arguments from here rather
+   than from Swift's CommandLine, whose lazy set-up is stdlib code that would stay resident in every
+   rune process for that alone (docs/performance.md, "Link order"). */
+static int saved_argc;
+static char **saved_argv;
+__attribute__((constructor)) static void rune_save_args(int argc, char **argv, char **envp) {
+    (void)envp;
+    saved_argc = argc;
+    saved_argv = argv;
+}
+int rune_argc(void) { return saved_argc; }
+char **rune_argv(void) { return saved_argv; }
