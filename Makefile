@@ -28,15 +28,18 @@ RUNE_CODEGEN := -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-man
 # a stale file costs memory, never correctness), and rune.ld gathers the few unnamed ones. -function-sections
 # gives rune's own functions sections that can be moved; the static stdlib and libc have them already, or
 # one object per function. The runelet's own code (its Swift runtime is shared) gets the same order.
-# Figures: docs/performance.md, "Link order".
+# max-page-size=64 KiB puts each segment at a file offset congruent to its address modulo 64 KiB, so a
+# fault-around block is one 64 KiB page-cache folio (as `cp` or `install` leave the file), not parts
+# of two that the kernel would both map whole. Figures: docs/performance.md, "Link order".
 RUNE_LINK_ORDER := -Xswiftc -use-ld=lld -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections \
 	-Xlinker --symbol-ordering-file=$(CURDIR)/scripts/link-order/rune.order -Xlinker --no-warn-symbol-ordering \
-	-Xlinker -T$(CURDIR)/scripts/link-order/rune.ld
+	-Xlinker -T$(CURDIR)/scripts/link-order/rune.ld -Xlinker -z -Xlinker max-page-size=65536
 
-# swift build neither recompiles when an -Xfrontend flag changes nor relinks when the order file does:
-# a scratch directory built with other flags starts afresh, and a changed order file means a relink.
+# swift build neither recompiles when an -Xfrontend flag changes nor relinks when the order file or
+# the linker script does: a scratch directory built with other flags starts afresh, and a changed
+# order file or linker script means a relink.
 define scratch-stamp
-	@flags='$(strip $(2))'; order=$$(cksum < scripts/link-order/rune.order); \
+	@flags='$(strip $(2))'; order=$$(cat scripts/link-order/rune.order scripts/link-order/rune.ld | cksum); \
 	[ "$$(sed -n 1p $(1)/.make-stamp 2>/dev/null)" = "$$flags" ] || rm -rf $(1); \
 	[ "$$(sed -n 2p $(1)/.make-stamp 2>/dev/null)" = "$$order" ] || rm -f $(1)/release/rune; \
 	mkdir -p $(1) && printf '%s\n%s\n' "$$flags" "$$order" > $(1)/.make-stamp

@@ -11,8 +11,8 @@ let package = Package(
     targets: [
         .target(name: "CRuneLinux"),
         .target(name: "CEnclavePAL"),
-        .target(name: "OCISpec"),
         .target(name: "RuneSystem", dependencies: ["CRuneLinux"]),
+        .target(name: "OCISpec", dependencies: ["RuneSystem"]),
         .target(name: "RuneCgroups", dependencies: ["OCISpec", "RuneSystem"]),
         .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
         .target(name: "RuneSecurity", dependencies: ["OCISpec", "RuneSystem", "CSeccomp", "CRuneLinux"]),

@@ -1,7 +1,10 @@
-/* argv.c: hands Swift's CommandLine the argument vector that glibc passes to constructors.
- * The Swift runtime's own provider (CommandLine.cpp in the static libswiftCore.a) finds argv from a global
+/* argv.c: the argument vector that glibc passes to ELF constructors, for rune's CLI (rune_argc/rune_argv)
+ * and for Swift's CommandLine. The CLI reads it from here because CommandLine's lazy set-up is stdlib code
+ * that would stay resident in every rune process for that alone (docs/performance.md, "Link order"). The
+ * Swift runtime's own provider (CommandLine.cpp in the static libswiftCore.a) finds argv from a global
  * constructor that parses /proc/self/maps with stdio and sscanf at the start of every process, the
- * container's init included. Defining the symbol here keeps that archive member out of the static link. */
+ * container's init included; defining its symbol here keeps that archive member out of the static link. */
+#include "rune_linux.h"
 #include <stddef.h>
 
 static char **captured_argv;
@@ -12,6 +15,9 @@ __attribute__((constructor)) static void rune_capture_argv(int argc, char **argv
     captured_argc = argc;
     captured_argv = argv;
 }
+
+int rune_argc(void) { return captured_argc; }
+char **rune_argv(void) { return captured_argv; }
 
 /* Called by the stdlib (Swift calling convention) for CommandLine.unsafeArgv and CommandLine.arguments. */
 __attribute__((swiftcall, visibility("hidden"))) char **_swift_stdlib_getUnsafeArgvArgc(int *outArgLen) {

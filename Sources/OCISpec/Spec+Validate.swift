@@ -5,6 +5,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import RuneSystem
 
 /// Collects problems while the checks run.
 struct ValidationReport {
@@ -12,6 +13,9 @@ struct ValidationReport {
 
     mutating func add(_ field: String, _ problem: String) { problems.append("\(field): \(problem)") }
 }
+
+/// "mounts[3]": field names are made for every entry, so the index is written by bytes (RuneSystem).
+func indexed(_ field: String, _ index: Int) -> String { field + "[" + String(decimal: index) + "]" }
 
 extension Spec {
     /// Every problem found, empty when the spec is usable. `requireProcess` is false for callers that
@@ -37,13 +41,13 @@ extension Spec {
     /// The rootfs path with a relative `root.path` resolved against `bundle`.
     public func rootfsPath(bundle: String) -> String? {
         guard let path = root?.path, !path.isEmpty else { return nil }
-        return path.hasPrefix("/") ? path : Self.bundlePath(bundle, path)
+        return path.hasBytePrefix("/") ? path : Self.bundlePath(bundle, path)
     }
 
     func validateVersion(_ report: inout ValidationReport) {
         if ociVersion.isEmpty {
             report.add("ociVersion", "missing")
-        } else if !ociVersion.hasPrefix("1.") {
+        } else if !ociVersion.hasBytePrefix("1.") {
             report.add("ociVersion", "unsupported version \(quoted(ociVersion)), expected 1.x")
         }
     }
@@ -62,17 +66,17 @@ extension Spec {
 
     func validateMounts(_ report: inout ValidationReport) {
         for (index, mount) in (mounts ?? []).enumerated() {
-            let field = "mounts[\(index)].destination"
+            let field = indexed("mounts", index) + ".destination"
             if mount.destination.isEmpty {
                 report.add(field, "missing")
-            } else if !mount.destination.hasPrefix("/") {
+            } else if !mount.destination.hasBytePrefix("/") {
                 report.add(field, "\(quoted(mount.destination)) is not an absolute path")
             }
             if mount.destination.contains("\0") || (mount.source ?? "").contains("\0") {
-                report.add("mounts[\(index)]", "contains a null byte")
+                report.add(indexed("mounts", index), "contains a null byte")
             }
             if (mount.uidMappings == nil) != (mount.gidMappings == nil) {
-                report.add("mounts[\(index)]", "uidMappings and gidMappings must be given together")
+                report.add(indexed("mounts", index), "uidMappings and gidMappings must be given together")
             }
         }
     }
@@ -83,7 +87,7 @@ extension Process {
         if (args ?? []).isEmpty { report.add("process.args", "must not be empty") }
         if cwd.isEmpty {
             report.add("process.cwd", "missing")
-        } else if !cwd.hasPrefix("/") {
+        } else if !cwd.hasBytePrefix("/") {
             report.add("process.cwd", "\(quoted(cwd)) is not an absolute path")
         }
         for (set, names) in capabilities?.namedSets ?? [] {
@@ -101,7 +105,7 @@ extension Process {
     func validateRlimits(_ report: inout ValidationReport) {
         var seen = Set<String>()
         for (index, rlimit) in (rlimits ?? []).enumerated() {
-            let field = "process.rlimits[\(index)]"
+            let field = indexed("process.rlimits", index)
             if POSIXRlimit.knownTypes[rlimit.type] == nil {
                 report.add("\(field).type", "unknown rlimit \(quoted(rlimit.type))")
             } else if !seen.insert(rlimit.type).inserted {
@@ -142,10 +146,10 @@ extension Hooks {
     func validate(_ report: inout ValidationReport) {
         for (name, hooks) in namedLists {
             for (index, hook) in (hooks ?? []).enumerated() {
-                let field = "hooks.\(name)[\(index)]"
+                let field = indexed("hooks.\(name)", index)
                 if hook.path.isEmpty {
                     report.add("\(field).path", "missing")
-                } else if !hook.path.hasPrefix("/") {
+                } else if !hook.path.hasBytePrefix("/") {
                     report.add("\(field).path", "\(quoted(hook.path)) is not an absolute path")
                 }
                 if let timeout = hook.timeout, timeout <= 0 {

@@ -5,6 +5,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import RuneSystem
 
 extension Spec {
     func validateLinux(_ report: inout ValidationReport) {
@@ -40,7 +41,7 @@ extension Spec {
     func validateNamespaces(_ report: inout ValidationReport) -> [String: String] {
         var found: [String: String] = [:]
         for (index, namespace) in (linux?.namespaces ?? []).enumerated() {
-            let field = "linux.namespaces[\(index)]"
+            let field = indexed("linux.namespaces", index)
             guard LinuxNamespace.knownTypes.contains(namespace.type) else {
                 report.add("\(field).type", "unknown namespace type \(quoted(namespace.type))")
                 continue
@@ -52,7 +53,7 @@ extension Spec {
             let path = namespace.path ?? ""
             found[namespace.type] = path
             if path.isEmpty { continue }
-            if !path.hasPrefix("/") {
+            if !path.hasBytePrefix("/") {
                 report.add("\(field).path", "\(quoted(path)) is not an absolute path")
             } else if FileKind.of(path) == .missing {
                 report.add("\(field).path", "\(quoted(path)) does not exist")
@@ -73,7 +74,7 @@ extension Spec {
         }
         for (field, maps) in [("linux.uidMappings", linux?.uidMappings), ("linux.gidMappings", linux?.gidMappings)] {
             for (index, map) in (maps ?? []).enumerated() where map.size == 0 {
-                report.add("\(field)[\(index)].size", "must be greater than zero")
+                report.add(indexed(field, index) + ".size", "must be greater than zero")
             }
         }
     }
@@ -88,9 +89,9 @@ extension Spec {
         for rawKey in sysctl.keys.sorted() {
             let key = Self.dottedSysctl(rawKey)
             let field = "linux.sysctl[\(quoted(rawKey))]"
-            if ipcKeys.contains(key) || key.hasPrefix("fs.mqueue.") {
+            if ipcKeys.contains(key) || key.hasBytePrefix("fs.mqueue.") {
                 if namespaces["ipc"] == nil { report.add(field, "requires an ipc namespace") }
-            } else if key.hasPrefix("net.") {
+            } else if key.hasBytePrefix("net.") {
                 if namespaces["network"] == nil || Self.isHostNetworkNamespace(namespaces["network"]!) {
                     report.add(field, "requires a network namespace other than the host's")
                 }
@@ -131,14 +132,14 @@ extension LinuxSeccomp {
             report.add("\(field).defaultAction", "SCMP_ACT_NOTIFY cannot be the default action")
         }
         for (index, arch) in (architectures ?? []).enumerated() where !Self.knownArchitectures.contains(arch) {
-            report.add("\(field).architectures[\(index)]", "unknown architecture \(quoted(arch))")
+            report.add(indexed("\(field).architectures", index), "unknown architecture \(quoted(arch))")
         }
         for (index, flag) in (flags ?? []).enumerated() where !Self.knownFlags.contains(flag) {
-            report.add("\(field).flags[\(index)]", "unknown flag \(quoted(flag))")
+            report.add(indexed("\(field).flags", index), "unknown flag \(quoted(flag))")
         }
         var usesNotify = false
         for (index, rule) in (syscalls ?? []).enumerated() {
-            let ruleField = "\(field).syscalls[\(index)]"
+            let ruleField = indexed("\(field).syscalls", index)
             if rule.names.isEmpty { report.add("\(ruleField).names", "must not be empty") }
             if !Self.knownActions.contains(rule.action) {
                 report.add("\(ruleField).action", "unknown action \(quoted(rule.action))")
@@ -160,14 +161,14 @@ extension LinuxSeccomp {
 extension Linux {
     func validateDevices(_ report: inout ValidationReport) {
         for (index, device) in (devices ?? []).enumerated() {
-            let field = "linux.devices[\(index)]"
-            if !device.path.hasPrefix("/") { report.add("\(field).path", "\(quoted(device.path)) is not an absolute path") }
+            let field = indexed("linux.devices", index)
+            if !device.path.hasBytePrefix("/") { report.add("\(field).path", "\(quoted(device.path)) is not an absolute path") }
             if !["c", "b", "u", "p"].contains(device.type) {
                 report.add("\(field).type", "unknown device type \(quoted(device.type))")
             }
         }
         for (index, rule) in (resources?.devices ?? []).enumerated() {
-            let field = "linux.resources.devices[\(index)]"
+            let field = indexed("linux.resources.devices", index)
             if let type = rule.type, !["", "a", "c", "b"].contains(type) {
                 report.add("\(field).type", "unknown device type \(quoted(type))")
             }

@@ -1,6 +1,8 @@
 // Container state documents: the runtime-spec `State` (what hooks read on stdin) and `RuncState`,
 // the shape `runc state` prints, which `rune state` copies field for field.
 
+import RuneSystem
+
 /// runtime-spec state (specs-go/state.go). `pid` is omitted when 0, like Go's omitempty.
 public struct State: Codable, Sendable, Equatable {
     public var ociVersion: String
@@ -80,12 +82,14 @@ public enum RFC3339 {
         let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
         let secondOfDay = seconds - days * 86400
         let (year, month, day) = civilDate(daysSinceEpoch: days)
-        var text = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T"
-        text += "\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))"
-        if nanoseconds > 0 {
-            var fraction = pad(nanoseconds % 1_000_000_000, 9)
-            while fraction.hasSuffix("0") { fraction.removeLast() }
-            text += "." + fraction
+        var text = String(decimal: year, width: 4) + "-" + String(decimal: month, width: 2) + "-"
+            + String(decimal: day, width: 2) + "T" + String(decimal: secondOfDay / 3600, width: 2) + ":"
+            + String(decimal: secondOfDay / 60 % 60, width: 2) + ":" + String(decimal: secondOfDay % 60, width: 2)
+        var fraction = nanoseconds % 1_000_000_000
+        if fraction > 0 {
+            var digits = 9
+            while fraction % 10 == 0 { fraction /= 10; digits -= 1 }
+            text += "." + String(decimal: fraction, width: digits)
         }
         return text + "Z"
     }
@@ -101,10 +105,5 @@ public enum RFC3339 {
         let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-
-    static func pad(_ value: Int64, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 }

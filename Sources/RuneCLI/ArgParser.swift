@@ -1,4 +1,5 @@
 import RuneCore
+import RuneSystem
 
 /// One flag as runc declares it: names without dashes ("bundle", "b"), and whether it takes a value.
 struct Flag: Sendable {
@@ -34,7 +35,7 @@ struct ParsedArgs {
         while i < args.count {
             let arg = args[i]
             if arg == "--" { out.positionals += args[(i + 1)...]; break }
-            guard arg.hasPrefix("-"), arg.count > 1 else { out.positionals += args[i...]; break }
+            guard arg.hasBytePrefix("-"), arg.count > 1 else { out.positionals += args[i...]; break }
             var name = String(arg.drop { $0 == "-" })
             var inline: String?
             if let eq = name.firstIndex(of: "=") {

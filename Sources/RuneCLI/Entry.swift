@@ -11,7 +11,7 @@ public func runeMain() -> Never {
         EnclaveSupport.installInit()
         ContainerInit.main()
     }
-    var args = Array(CommandLine.arguments.dropFirst())
+    var args = (1..<max(Int(rune_argc()), 1)).map { String(cString: rune_argv()[$0]!) }
     let code: Int32
     do {
         let global = try ParsedArgs.parse(args, flags: GlobalOptions.flags)

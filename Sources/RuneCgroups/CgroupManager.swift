@@ -32,7 +32,7 @@ public struct CgroupManager: Sendable {
     public static func v1MountPoints(root: String = "/sys/fs/cgroup", mountInfo: String? = nil) -> [(name: String, path: String)] {
         guard let text = try? orRead(mountInfo, "/proc/self/mountinfo") else { return [] }
         var out: [(name: String, path: String)] = []
-        for entry in MountInfo.entries(text, fsTypePrefix: "cgroup") where entry.fsType == "cgroup" && entry.mountPoint.hasPrefix(root + "/") {
+        for entry in MountInfo.entries(text, fsTypePrefix: "cgroup") where entry.fsType == "cgroup" && entry.mountPoint.hasBytePrefix(root + "/") {
             let name = String(entry.mountPoint.dropFirst(root.count + 1))
             if !out.contains(where: { $0.name == name }) { out.append((name, entry.mountPoint)) }
         }

@@ -34,7 +34,7 @@ enum CgroupPaths {
     /// The `paths` key of a v1 subsystem: its name, with "name=" dropped for named hierarchies
     /// ("systemd"), which is also the directory name under /sys/fs/cgroup.
     static func key(_ subsystem: String) -> String {
-        subsystem.hasPrefix("name=") ? String(subsystem.dropFirst(5)) : subsystem
+        subsystem.hasBytePrefix("name=") ? String(subsystem.dropFirst(5)) : subsystem
     }
 
     struct Inner {
@@ -55,7 +55,7 @@ enum CgroupPaths {
         guard cleaned != "/" else {
             throw .invalid(field: "linux.cgroupsPath", reason: "\"\(raw)\" names a hierarchy root, not a cgroup of its own")
         }
-        return Inner(isAbsolute: raw.hasPrefix("/"), path: cleaned)
+        return Inner(isAbsolute: raw.hasBytePrefix("/"), path: cleaned)
     }
 
     /// The calling process's cgroup in one hierarchy, relative to that hierarchy's mount.
@@ -68,7 +68,7 @@ enum CgroupPaths {
         let root = mount.hierarchyRoot
         if root == "/" || root.isEmpty { return path }
         if path == root { return "/" }
-        if path.hasPrefix(root + "/") { return String(path.dropFirst(root.count)) }
+        if path.hasBytePrefix(root + "/") { return String(path.dropFirst(root.count)) }
         return path
     }
 

@@ -1,4 +1,5 @@
 import OCISpec
+import RuneSystem
 
 /// Device cgroup rules: validation, the resulting allow/deny state, and the v1 writes that reach it.
 enum DeviceRules {
@@ -25,7 +26,7 @@ enum DeviceRules {
         }
 
         var text: String {
-            "\(type) \(major < 0 ? "*" : String(major)):\(minor < 0 ? "*" : String(minor))"
+            String(type) + " " + (major < 0 ? "*" : String(decimal: major)) + ":" + (minor < 0 ? "*" : String(decimal: minor))
         }
     }
 
@@ -65,7 +66,7 @@ enum DeviceRules {
     static func parse(_ rules: [LinuxDeviceCgroup]) throws(CgroupError) -> [Rule] {
         var out: [Rule] = []
         for (index, rule) in rules.enumerated() {
-            let field = "linux.resources.devices[\(index)]"
+            let field = "linux.resources.devices[" + String(decimal: index) + "]"
             let type = rule.type.flatMap { $0.isEmpty ? nil : $0 } ?? "a"
             guard type.count == 1, let kind = type.first, "abc".contains(kind) else {
                 throw .invalid(field: field + ".type", reason: "\"\(type)\" is not one of a, b, c")

@@ -85,7 +85,7 @@ enum LegacyStats {
 
     static func hugetlb(_ dir: String) -> [String: HugetlbStats] {
         var out: [String: HugetlbStats] = [:]
-        for size in StatsParsing.hugePageSizes(dir, suffix: ".limit_in_bytes") where !size.hasPrefix("rsvd") && !FileSystem.contains(size, ".rsvd") {
+        for size in StatsParsing.hugePageSizes(dir, suffix: ".limit_in_bytes") where !size.hasBytePrefix("rsvd") && !FileSystem.contains(size, ".rsvd") {
             var h = HugetlbStats()
             h.usage = nonZero(CgroupFiles.readUInt("\(dir)/hugetlb.\(size).usage_in_bytes"))
             h.max = nonZero(CgroupFiles.readUInt("\(dir)/hugetlb.\(size).max_usage_in_bytes"))

@@ -58,7 +58,7 @@ enum StatsParsing {
     static func hugePageSizes(_ dir: String, suffix: String) -> [String] {
         let names = (try? FileSystem.listDirectory(dir)) ?? []
         return names.compactMap { name in
-            guard name.hasPrefix("hugetlb."), name.hasSuffix(suffix) else { return nil }
+            guard name.hasBytePrefix("hugetlb."), name.hasSuffix(suffix) else { return nil }
             return String(name.dropFirst(8).dropLast(suffix.count))
         }.sorted()
     }

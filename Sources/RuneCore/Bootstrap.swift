@@ -1,6 +1,7 @@
 import CRuneLinux
 import Glibc
 import OCISpec
+import RuneSystem
 
 /// The namespace work nsexec.c does before Swift starts, built from the spec.
 struct Bootstrap {
@@ -58,12 +59,12 @@ struct Bootstrap {
     /// The first batch: namespaces, id maps and oom_score_adj, sent as soon as the init is spawned.
     func sendNamespaces(on channel: InitChannel) throws(RuneError) {
         var out: [UInt8] = []
-        InitChannel.appendFrame(.bootCloneFlags, Array(String(UInt32(bitPattern: cloneFlags)).utf8), to: &out)
-        for (flag, path) in namespacePaths { InitChannel.appendFrame(.bootNamespacePath, Array("\(flag):\(path)".utf8), to: &out) }
+        InitChannel.appendFrame(.bootCloneFlags, Array(String(decimal: UInt32(bitPattern: cloneFlags)).utf8), to: &out)
+        for (flag, path) in namespacePaths { InitChannel.appendFrame(.bootNamespacePath, Array((String(decimal: flag) + ":" + path).utf8), to: &out) }
         if let uidMap { InitChannel.appendFrame(.bootUidMap, Array(uidMap.utf8), to: &out) }
         if let gidMap { InitChannel.appendFrame(.bootGidMap, Array(gidMap.utf8), to: &out) }
         if setgroupsDeny { InitChannel.appendFrame(.bootSetgroupsDeny, [UInt8(ascii: "1")], to: &out) }
-        if let oomScoreAdj { InitChannel.appendFrame(.bootOomScoreAdj, Array(String(oomScoreAdj).utf8), to: &out) }
+        if let oomScoreAdj { InitChannel.appendFrame(.bootOomScoreAdj, Array(String(decimal: oomScoreAdj).utf8), to: &out) }
         InitChannel.appendFrame(.bootEnd, to: &out)
         do { try channel.sendFrames(out) } catch { throw RuneError.wrap(error.rune, "send bootstrap") }
     }

@@ -6,7 +6,7 @@ import RuneSystem
 public enum ProcessTable {
     /// Start time (clock ticks since boot) of a process, or nil when it does not exist or is a zombie.
     public static func startTime(of pid: Int32) -> UInt64? {
-        guard pid > 0, let stat = try? FileSystem.readString("/proc/\(pid)/stat") else { return nil }
+        guard pid > 0, let stat = try? FileSystem.readString("/proc/" + String(decimal: pid) + "/stat") else { return nil }
         // The command name may hold spaces or ')': fields start after the last ')'.
         let bytes = stat.utf8
         guard let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return nil }

@@ -15,7 +15,7 @@ enum SealedBinary {
 
     /// A bind mount of the binary over an empty file, remounted read-only, opened, then detached and removed.
     static func readOnlyView(of path: String, scratchDir: String) -> Int32? {
-        let target = scratchDir + "/.rune-exe-\(getpid())"
+        let target = scratchDir + "/.rune-exe-" + String(decimal: getpid())
         let placeholder = open(target, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o500)
         guard placeholder >= 0 else { return nil }
         close(placeholder)

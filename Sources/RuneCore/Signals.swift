@@ -1,4 +1,5 @@
 import Glibc
+import RuneSystem
 
 /// Signal names as runc accepts them: "KILL", "SIGKILL" or a number.
 public enum Signals {
@@ -17,12 +18,12 @@ public enum Signals {
             return n
         }
         var name = text.uppercased()
-        if name.hasPrefix("SIG") { name.removeFirst(3) }
+        if name.hasBytePrefix("SIG") { name.removeFirst(3) }
         if let hit = table.first(where: { $0.0 == name }) { return hit.1 }
-        if name.hasPrefix("RTMIN"), let off = Int32(name.dropFirst(5).replacingPlus()) ?? (name == "RTMIN" ? 0 : nil) {
+        if name.hasBytePrefix("RTMIN"), let off = Int32(name.dropFirst(5).replacingPlus()) ?? (name == "RTMIN" ? 0 : nil) {
             return 34 + off
         }
-        if name.hasPrefix("RTMAX"), let off = Int32(name.dropFirst(5)) ?? (name == "RTMAX" ? 0 : nil) { return 64 + off }
+        if name.hasBytePrefix("RTMAX"), let off = Int32(name.dropFirst(5)) ?? (name == "RTMAX" ? 0 : nil) { return 64 + off }
         throw RuneError(.invalidArgument, "unknown signal \"\(text)\"")
     }
 }

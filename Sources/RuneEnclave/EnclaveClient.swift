@@ -42,7 +42,7 @@ struct EnclaveClient: EnclaveOperations {
             stdio = [pty!.slave, pty!.slave, pty!.slave]
         }
         let args = options.process.args ?? []
-        let env = (options.process.env ?? []).filter { !$0.hasPrefix("ENCLAVE_") }
+        let env = (options.process.env ?? []).filter { !$0.hasBytePrefix("ENCLAVE_") }
         // Forwarding starts before the payload can: a signal that arrives early waits (blocked) until the exec
         // frame is out, and then queues behind it for the runelet's relay.
         if !options.detach { AgentSignals.install(on: conn) }

@@ -20,7 +20,7 @@ public enum EnclaveConfig {
             if let v = spec.annotations?[annotation], !v.isEmpty { values[envName] = (v, "annotation \(annotation)") }
         }
         env.removeAll { entry in
-            guard let key = keys.first(where: { entry.hasPrefix($0.env + "=") }) else { return false }
+            guard let key = keys.first(where: { entry.hasBytePrefix($0.env + "=") }) else { return false }
             let value = String(entry.dropFirst(key.env.count + 1))
             if !value.isEmpty { values[key.env] = (value, "env \(key.env)") }
             return true
@@ -36,7 +36,7 @@ public enum EnclaveConfig {
         guard let (rawPath, pathSource) = values["ENCLAVE_RUNTIME_PATH"] else {
             throw RuneError(.invalidArgument, "enclave runtime path is not configured (set enclave.runtime.path or ENCLAVE_RUNTIME_PATH)")
         }
-        let path = rawPath.hasPrefix("/") ? rawPath : FileSystem.normalize(bundle + "/" + rawPath)
+        let path = rawPath.hasBytePrefix("/") ? rawPath : FileSystem.normalize(bundle + "/" + rawPath)
         var st = stat()
         guard stat(path, &st) == 0 else {
             throw RuneError(.invalidArgument, "\(pathSource): \(path): \(String(cString: strerror(errno)))")

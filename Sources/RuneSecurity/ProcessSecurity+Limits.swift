@@ -16,7 +16,7 @@ extension ProcessSecurity {
     public static func validateRlimits(_ rlimits: [POSIXRlimit]?) throws(SecurityError) {
         var seen: Set<String> = []
         for (index, limit) in (rlimits ?? []).enumerated() {
-            let field = "process.rlimits[\(index)]"
+            let field = "process.rlimits[" + String(decimal: index) + "]"
             guard rlimitResources[limit.type] != nil else { throw .invalid(field: field + ".type", reason: "unknown rlimit \"\(limit.type)\"") }
             guard seen.insert(limit.type).inserted else { throw .invalid(field: field + ".type", reason: "duplicate rlimit \"\(limit.type)\"") }
             if limit.soft > limit.hard {

@@ -25,7 +25,7 @@ extension ProcessSecurity {
     /// /proc/self/setgroups is "deny" inside a user namespace whose gid map was written without CAP_SETGID.
     private static func setgroupsAllowed() throws(SecurityError) -> Bool {
         guard let text = try readOptional("/proc/self/setgroups") else { return true }
-        return !text.hasPrefix("deny")
+        return !text.hasBytePrefix("deny")
     }
 
     /// Gives stdin/stdout/stderr to the new uid so a non-root process can use its console, as runc's

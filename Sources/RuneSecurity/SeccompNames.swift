@@ -2,6 +2,7 @@ import CRuneLinux
 import CSeccomp
 import Glibc
 import OCISpec
+import RuneSystem
 
 /// The runtime spec's seccomp strings and their libseccomp values.
 enum SeccompNames {
@@ -24,7 +25,7 @@ enum SeccompNames {
     /// `SCMP_ARCH_X86_64` → libseccomp's "x86_64" token.
     static func architecture(_ name: String, field: String) throws(SecurityError) -> UInt32 {
         let prefix = "SCMP_ARCH_"
-        let token = name.hasPrefix(prefix) ? seccomp_arch_resolve_name(String(name.dropFirst(prefix.count)).lowercased()) : 0
+        let token = name.hasBytePrefix(prefix) ? seccomp_arch_resolve_name(String(name.dropFirst(prefix.count)).lowercased()) : 0
         if token == 0 { throw .invalid(field: field, reason: "unknown seccomp architecture \"\(name)\"") }
         return token
     }

@@ -23,12 +23,18 @@ public enum SecurityError: Error, CustomStringConvertible, Sendable, Equatable {
     }
 }
 
-/// Runs a system call through `Syscall.check`, turning its error into a `SecurityError`.
+/// Runs a system call through `Syscall.check`, turning its error into a `SecurityError`. Not generic,
+/// so that it reaches the non-generic `Syscall.check` overloads (see there).
 @discardableResult
-func checked<R: BinaryInteger>(_ name: String, _ context: @autoclosure () -> String = "", _ call: () -> R) throws(SecurityError) -> R {
+func checked(_ name: String, _ context: @autoclosure () -> String = "", _ call: () -> Int) throws(SecurityError) -> Int {
     do {
         return try Syscall.check(name, context(), call)
     } catch {
         throw .system(error)
     }
+}
+
+@discardableResult
+func checked(_ name: String, _ context: @autoclosure () -> String = "", _ call: () -> Int32) throws(SecurityError) -> Int32 {
+    Int32(truncatingIfNeeded: try checked(name, context()) { Int(call()) })
 }

@@ -1,5 +1,8 @@
 /// Entries of the container's /etc/passwd and /etc/group, parsed without NSS (rune is a static binary and,
 /// after pivot_root, these are the container's files), following runc's libcontainer/user rules.
+
+import RuneSystem
+
 public struct PasswdEntry: Sendable, Equatable {
     public var name: String
     public var uid: UInt32
@@ -45,20 +48,24 @@ public enum UserDatabase {
         }
     }
 
+    /// Split and trimmed by bytes: by Character, the init would keep the stdlib's grapheme-breaking
+    /// code resident for this alone ("\r\n" still ends a line: the "\r" is trimmed).
     private static func lines(_ text: String) -> [[String]] {
-        text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).compactMap { raw in
-            let line = String(raw).trimmed
-            if line.isEmpty || line.hasPrefix("#") { return nil }
-            return line.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        Array(text.utf8).split(separator: UInt8(ascii: "\n")).compactMap { raw in
+            let line = trim(raw)
+            if line.isEmpty || line.first == UInt8(ascii: "#") { return nil }
+            return line.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
         }
+    }
+
+    /// Without " ", "\t" and "\r" at either end.
+    static func trim(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        let blank: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
+        guard let first = bytes.firstIndex(where: { !blank($0) }), let last = bytes.lastIndex(where: { !blank($0) }) else { return [] }
+        return bytes[first...last]
     }
 }
 
 extension String {
-    var trimmed: String {
-        var scalars = Substring(self)
-        while let first = scalars.first, first == " " || first == "\t" || first == "\r" { scalars.removeFirst() }
-        while let last = scalars.last, last == " " || last == "\t" || last == "\r" { scalars.removeLast() }
-        return String(scalars)
-    }
+    var trimmed: String { String(decoding: UserDatabase.trim(Array(utf8)[...]), as: UTF8.self) }
 }

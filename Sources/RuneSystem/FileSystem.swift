@@ -137,7 +137,7 @@ public enum FileSystem {
 
     /// Resolves a path to an absolute one against the current directory (no symlink resolution).
     public static func absolute(_ path: String) -> String {
-        if path.hasPrefix("/") { return normalize(path) }
+        if path.hasBytePrefix("/") { return normalize(path) }
         var buf = [CChar](repeating: 0, count: Int(PATH_MAX))
         guard getcwd(&buf, buf.count) != nil else { return path }
         return normalize(String(cString: buf) + "/" + path)

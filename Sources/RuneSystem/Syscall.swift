@@ -22,12 +22,15 @@ public struct SyscallError: Error, CustomStringConvertible, Sendable {
 /// The one wrapper every system call goes through: errno is read at once, EINTR is retried,
 /// and failures become a `SyscallError` that names the call and its context.
 public enum Syscall {
+    /// Calls returning Int (read, write: ssize_t). This one and the Int32 one below are not generic:
+    /// other modules call a generic `check` unspecialized, and its integer operations run the stdlib's
+    /// integer witnesses, code that stays resident for them alone (docs/performance.md, "Link order").
     @inline(never)
     @discardableResult
-    public static func check<R: BinaryInteger>(
+    public static func check(
         _ name: String, _ context: @autoclosure () -> String = "",
-        retryOnInterrupt: Bool = true, _ call: () -> R
-    ) throws(SyscallError) -> R {
+        retryOnInterrupt: Bool = true, _ call: () -> Int
+    ) throws(SyscallError) -> Int {
         while true {
             let result = call()
             if result != -1 { return result }
@@ -35,6 +38,24 @@ public enum Syscall {
             if err == EINTR && retryOnInterrupt { continue }
             throw SyscallError(name: name, errno: err, context: context())
         }
+    }
+
+    /// Calls returning Int32 (int): most of them.
+    @discardableResult
+    public static func check(
+        _ name: String, _ context: @autoclosure () -> String = "",
+        retryOnInterrupt: Bool = true, _ call: () -> Int32
+    ) throws(SyscallError) -> Int32 {
+        Int32(truncatingIfNeeded: try check(name, context(), retryOnInterrupt: retryOnInterrupt) { Int(call()) })
+    }
+
+    /// Calls returning another signed integer type.
+    @discardableResult
+    public static func check<R: SignedInteger & FixedWidthInteger>(
+        _ name: String, _ context: @autoclosure () -> String = "",
+        retryOnInterrupt: Bool = true, _ call: () -> R
+    ) throws(SyscallError) -> R {
+        R(truncatingIfNeeded: try check(name, context(), retryOnInterrupt: retryOnInterrupt) { Int(truncatingIfNeeded: call()) })
     }
 
     /// Like `check` for calls that return a pointer and NULL on failure.

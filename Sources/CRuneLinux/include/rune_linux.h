@@ -33,6 +33,9 @@ int rune_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4,
 int rune_ioctl_int(int fd, unsigned long request, int *arg);
 int rune_ioctl_ptr(int fd, unsigned long request, void *arg);
 int rune_memfd_create(const char *name, unsigned int flags);
+/* The process's argc and argv as glibc hands them to ELF constructors (argv.c). */
+int rune_argc(void);
+char **rune_argv(void);
 int rune_pidfd_open(pid_t pid);
 int rune_pidfd_send_signal(int pidfd, int sig);
 int rune_capset(uint32_t eff[2], uint32_t prm[2], uint32_t inh[2]);

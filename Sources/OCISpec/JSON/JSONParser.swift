@@ -1,6 +1,8 @@
 // A strict RFC 8259 parser (no trailing commas, no comments), like Go's encoding/json, that reports
 // the line and column of the first syntax error.
 
+import RuneSystem
+
 /// A syntax error with its 1-based position.
 package struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
     package var line: Int
@@ -248,7 +250,7 @@ private struct Scanner {
             line += 1
             lineStart = position + 1
         }
-        let reasonAtEnd = index >= bytes.count && reason.hasPrefix("expected") ? "unexpected end of input" : reason
+        let reasonAtEnd = index >= bytes.count && reason.hasBytePrefix("expected") ? "unexpected end of input" : reason
         return JSONSyntaxError(line: line, column: end - lineStart + 1, reason: reasonAtEnd)
     }
 }

@@ -2,6 +2,8 @@
 // unknown keys are ignored, and a missing or null member of a non-optional field yields the zero value
 // ("", 0, false, empty array, a struct of zero values) instead of an error. Errors name the field path.
 
+import RuneSystem
+
 /// A decoding failure: the dotted field path (`linux.namespaces[2].type`) and what was wrong.
 package struct JSONDecodeFailure: Error, Sendable, Equatable, CustomStringConvertible {
     package var path: String
@@ -112,7 +114,7 @@ package enum JSONTreeDecoding {
     package static func dottedPath(_ codingPath: [any CodingKey]) -> String {
         var text = ""
         for key in codingPath {
-            if let index = key.intValue, key.stringValue == "\(index)" || key.stringValue.hasPrefix("Index ") {
+            if let index = key.intValue, key.stringValue == "\(index)" || key.stringValue.hasBytePrefix("Index ") {
                 text += "[\(index)]"
             } else if DecodePath.isPlainName(key.stringValue) {
                 text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"

@@ -1,6 +1,8 @@
 // JSONTreeValue for the leaves and collections the document types use. Each conversion is the one
 // TreeDecoder and TreeEncoder apply (TreeScalar, Array/Dictionary Codable), so both paths agree.
 
+import RuneSystem
+
 extension String: JSONTreeValue {
     package init(jsonTree value: JSONValue?, at path: JSONTreePath) throws(JSONDecodeFailure) {
         self = try TreeScalar.string(value, path.node)
@@ -25,7 +27,10 @@ extension JSONTreeInteger {
         self = try TreeScalar.integer(value, path.node)
     }
 
-    package var jsonTree: JSONValue? { .number(String(self)) }
+    /// Written by bytes (RuneSystem): String(self) would keep the stdlib's generic printing resident.
+    package var jsonTree: JSONValue? {
+        .number(Self.isSigned ? String(decimal: Int64(truncatingIfNeeded: self)) : String(decimal: UInt64(truncatingIfNeeded: self)))
+    }
 }
 
 extension Int: JSONTreeInteger {}

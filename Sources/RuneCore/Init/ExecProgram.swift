@@ -22,7 +22,7 @@ public struct ExecProgram {
             caps = try CapabilitySets(process.capabilities)
         } catch { throw RuneError(.invalidArgument, "\(error)") }
         var env = process.env ?? []
-        if !env.contains(where: { $0.hasPrefix("HOME=") }) { env.append("HOME=" + user.home) }
+        if !env.contains(where: { $0.hasBytePrefix("HOME=") }) { env.append("HOME=" + user.home) }
         environment = env
         self.config = config
         preserveFds = config.preserveFds
@@ -45,7 +45,7 @@ public struct ExecProgram {
             }
             return name
         }
-        let pathVar = env.last { $0.hasPrefix("PATH=") }.map { String($0.dropFirst(5)) } ?? ""
+        let pathVar = env.last { $0.hasBytePrefix("PATH=") }.map { String($0.dropFirst(5)) } ?? ""
         for dir in pathVar.split(separator: ":", omittingEmptySubsequences: false) {
             let candidate = (dir.isEmpty ? "." : String(dir)) + "/" + name
             var st = stat()

@@ -1,5 +1,6 @@
 import Glibc
 import OCISpec
+import RuneSystem
 
 /// Mount(2) flags and data parsed from an OCI mount's options, as runc's parseMountOptions does.
 struct MountOptions {
@@ -37,7 +38,7 @@ struct MountOptions {
                 if clear { flags &= ~flag; clearFlags |= flag } else { flags |= flag }
             } else if let p = Self.propagationFlags[option] {
                 propagation.append(p)
-            } else if ["tmpcopyup", "idmap", "ridmap"].contains(option) || option.hasPrefix("r") && Self.setting[String(option.dropFirst())] != nil {
+            } else if ["tmpcopyup", "idmap", "ridmap"].contains(option) || option.hasBytePrefix("r") && Self.setting[String(option.dropFirst())] != nil {
                 continue // recursive attributes and extensions runc handles elsewhere
             } else {
                 data.append(option)

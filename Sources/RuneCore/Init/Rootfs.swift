@@ -40,7 +40,7 @@ struct RootfsBuilder {
         var shared = false
         for entry in MountInfo.entries(info) {
             let point = entry.mountPoint
-            if (rootfs == point || rootfs.hasPrefix(point == "/" ? "/" : point + "/")) && point.utf8.count >= best.utf8.count {
+            if (rootfs == point || rootfs.hasBytePrefix(point == "/" ? "/" : point + "/")) && point.utf8.count >= best.utf8.count {
                 best = point
                 shared = entry.isShared
             }
@@ -85,7 +85,7 @@ struct RootfsBuilder {
 
     /// Bind sources are host paths, relative ones against the bundle.
     private func resolveSource(_ source: String) -> String {
-        source.hasPrefix("/") ? source : config.bundle + "/" + source
+        source.hasBytePrefix("/") ? source : config.bundle + "/" + source
     }
 
     /// Applies flags to a bind mount by remounting it, keeping locked flags the kernel insists on.

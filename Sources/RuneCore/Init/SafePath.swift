@@ -61,9 +61,10 @@ extension SafeRoot {
     func createLeaf(_ target: String, file: Bool, mode: mode_t) -> Int32? {
         let bytes = target.utf8
         guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")) else { return nil }
-        let leaf = String(target[target.index(after: slash)...])
+        // Sliced by bytes: a String slice at a UTF-8 index rounds it to a Character boundary first.
+        let leaf = String(decoding: bytes[bytes.index(after: slash)...], as: UTF8.self)
         guard !leaf.isEmpty, leaf != ".", leaf != ".." else { return nil }
-        let parentPath = slash == bytes.startIndex ? "/" : String(target[..<slash])
+        let parentPath = slash == bytes.startIndex ? "/" : String(decoding: bytes[..<slash], as: UTF8.self)
         let parent = rune_openat2_in_root(rootFd, parentPath, RUNE_O_PATH | O_DIRECTORY | O_CLOEXEC, 0)
         guard parent >= 0 else { return nil }
         defer { Glibc.close(parent) }
@@ -97,14 +98,14 @@ extension SafeRoot {
             guard n > 0, hops < 40 else { resolved.append(part); continue }
             hops += 1
             let link = String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            if link.hasPrefix("/") { resolved = [] }
+            if link.hasBytePrefix("/") { resolved = [] }
             pending = link.split(separator: "/").map(String.init) + pending
         }
         return "/" + resolved.joined(separator: "/")
     }
 }
 
-func procFdPath(_ fd: Int32) -> String { "/proc/self/fd/\(fd)" }
+func procFdPath(_ fd: Int32) -> String { "/proc/self/fd/" + String(decimal: fd) }
 
 /// mount(2) through the wrapper. The corresponding system call is `mount(2)`.
 func mountCall(_ source: String?, _ target: String, _ type: String?, _ flags: UInt, _ data: String?,
