@@ -71,10 +71,14 @@ static int write_full(int fd, const void *buf, size_t len) {
     return 0;
 }
 
+/* One write per frame: stages share the socket, and a frame must never interleave with another's. */
 int rune_frame_write(int fd, uint32_t type, const void *data, uint32_t len) {
+    char frame[8 + 1024];
+    if (len > sizeof frame - 8) { errno = E2BIG; return -1; }
     uint32_t hdr[2] = {type, len};
-    if (write_full(fd, hdr, sizeof hdr) < 0) return -1;
-    return len ? write_full(fd, data, len) : 0;
+    memcpy(frame, hdr, sizeof hdr);
+    if (len) memcpy(frame + sizeof hdr, data, len);
+    return write_full(fd, frame, sizeof hdr + len);
 }
 
 /* Reports a failure to rune and ends this stage: the message names the step and errno. */
@@ -234,13 +238,15 @@ static void stage1(int pipe, int sync, struct bootstrap *b, int placed) {
         stage2(pipe, b, joined_user, pid_pipe[0], !placed && (b->clone_flags & CLONE_NEWCGROUP));
         return;
     }
-    int32_t pid = child;
-    if (write_full(pid_pipe[1], &pid, sizeof pid) < 0) bail(pipe, "nsexec: tell stage 2 its pid");
-    if (write_full(sync, &pid, sizeof pid) < 0) bail(pipe, "nsexec: report stage 2 pid");
+    /* rune gets the pids before stage 2, held on pid_pipe until then, can send it anything. */
+    int32_t pids[2] = {child, getpid()};
+    if (rune_frame_write(pipe, RUNE_MSG_PIDS, pids, sizeof pids) < 0) bail(pipe, "nsexec: report pids");
+    if (write_full(pid_pipe[1], &pids[0], sizeof pids[0]) < 0) bail(pipe, "nsexec: tell stage 2 its pid");
+    if (write_full(sync, &pids[0], sizeof pids[0]) < 0) _exit(1);
     _exit(0);
 }
 
-/* Stage 0 stays in the host namespaces: it writes the id maps for stage 1 and forwards stage 2's pid to rune. */
+/* Stage 0 stays in the host namespaces: it writes the id maps for stage 1 and waits for it. */
 static void stage0(int pipe, struct bootstrap *b) {
     int sync[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0) bail(pipe, "nsexec: socketpair");
@@ -273,10 +279,7 @@ static void stage0(int pipe, struct bootstrap *b) {
     int got = read_full(sync[0], &init_pid, sizeof init_pid);
     int status = 0;
     waitpid(child, &status, 0);
-    if (got < 0) _exit(1); /* stage 1 already reported its error */
-    int32_t pids[2] = {init_pid, child};
-    if (rune_frame_write(pipe, RUNE_MSG_PIDS, pids, sizeof pids) < 0) _exit(1);
-    _exit(0);
+    _exit(got < 0 ? 1 : 0); /* stage 1 reported the pids, or its error */
 }
 
 __attribute__((constructor)) static void rune_nsexec(void) {

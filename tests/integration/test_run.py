@@ -94,3 +94,27 @@ def test_run_pid_file(rt, bundle, cid, workdir):
     res = rt.run_detached(cid, bundle().args("sleep", "1000"), "--pid-file", pidfile)
     assert res.rc == 0, str(res)
     assert int(pidfile.read_text()) == rt.state(cid)["pid"]
+
+
+def test_parallel_runs_all_finish(rt, bundle):
+    # Ten `run`s at once on a few CPUs, ten times: the namespace stages and the container process share
+    # one socket to the runtime, and a starved stage must never let a frame overtake or split another
+    # (a `run` that waits for a frame that never comes hangs until the timeout here).
+    from concurrent.futures import ThreadPoolExecutor
+
+    from helpers import new_id
+
+    b = bundle().args("true")
+    b.save()
+    ids = [new_id("par") for _ in range(100)]
+    rt.ids.update(ids)
+
+    def one(cid):
+        try:
+            return rt.cmd("run", "--bundle", b.path, cid, timeout=20).rc
+        except Exception as error:  # a hang ends in subprocess.TimeoutExpired
+            return repr(error)
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        codes = list(pool.map(one, ids))
+    assert codes == [0] * len(ids)
