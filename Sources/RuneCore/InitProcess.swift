@@ -29,8 +29,11 @@ struct InitProcess {
         return frame.payload.withUnsafeBytes { $0.load(as: Int32.self) }
     }
 
+    /// The init's own environment (the container process gets the spec's). SWIFT_BACKTRACE names a
+    /// backtracer so that the Swift runtime does not look for swift-backtrace next to the binary at
+    /// start-up (eight stats; none is installed, so crash backtraces were off already).
     static func inheritedEnvironment() -> [String] {
-        var out: [String] = []
+        var out = ["SWIFT_BACKTRACE=enable=no,swift-backtrace=/dev/null"]
         for name in ["RUNE_DEBUG"] { if let v = getenv(name) { out.append("\(name)=\(String(cString: v))") } }
         return out
     }
