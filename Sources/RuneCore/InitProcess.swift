@@ -32,7 +32,7 @@ struct InitProcess {
     /// The init's own environment (the container process gets the spec's). SWIFT_BACKTRACE names a
     /// backtracer so that the Swift runtime does not look for swift-backtrace next to the binary at
     /// start-up (eight stats; none is installed, so crash backtraces were off already).
-    static func inheritedEnvironment() -> [String] {
+    static func initEnvironment() -> [String] {
         var out = ["SWIFT_BACKTRACE=enable=no,swift-backtrace=/dev/null"]
         for name in ["RUNE_DEBUG"] { if let v = getenv(name) { out.append("\(name)=\(String(cString: v))") } }
         return out
@@ -96,7 +96,7 @@ struct PendingInit {
         defer { close(sealed) }
         do {
             let stage0 = try Spawner.spawn(executable: "/proc/self/fd/" + String(decimal: sealed), argv0: "rune", arguments: ["init"],
-                                           environment: ["_RUNE_INITPIPE=" + String(decimal: pipeFd)] + InitProcess.inheritedEnvironment(),
+                                           environment: ["_RUNE_INITPIPE=" + String(decimal: pipeFd)] + InitProcess.initEnvironment(),
                                            fds: [(pair[1], pipeFd)] + extraFds)
             return PendingInit(channel: InitChannel(fd: pair[0]), stage0: stage0, childEnd: pair[1])
         } catch {

@@ -115,10 +115,12 @@ public enum FileSystem {
         let wanted = UInt8(truncatingIfNeeded: mode >> 12)  // DT_* is the S_IF* type shifted down
         var names: [String] = []
         try forEachEntry(path) { name, type in
-            if type == wanted { return names.append(name) }
-            guard Int32(type) == Int32(DT_UNKNOWN) else { return }
-            var st = stat()
-            if lstat(path + "/" + name, &st) == 0 && (st.st_mode & S_IFMT) == mode { names.append(name) }
+            if type == wanted {
+                names.append(name)
+            } else if Int32(type) == Int32(DT_UNKNOWN) {
+                var st = stat()
+                if lstat(path + "/" + name, &st) == 0 && (st.st_mode & S_IFMT) == mode { names.append(name) }
+            }
         }
         return names
     }

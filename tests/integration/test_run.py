@@ -1,7 +1,9 @@
 """`run` in the foreground and detached: exit codes and stdio pass straight through."""
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
-from helpers import pid_alive, wait_for
+from helpers import new_id, pid_alive, wait_for
 
 
 @pytest.mark.parametrize("script,code", [
@@ -100,10 +102,6 @@ def test_parallel_runs_all_finish(rt, bundle):
     # Ten `run`s at once on a few CPUs, ten times: the namespace stages and the container process share
     # one socket to the runtime, and a starved stage must never let a frame overtake or split another
     # (a `run` that waits for a frame that never comes hangs until the timeout here).
-    from concurrent.futures import ThreadPoolExecutor
-
-    from helpers import new_id
-
     b = bundle().args("true")
     b.save()
     ids = [new_id("par") for _ in range(100)]

@@ -1,9 +1,11 @@
 """root, mounts, masked/readonly paths and /dev, observed from inside the container."""
 import os
+import subprocess
 
 import pytest
 
-from helpers import mount_options, mountinfo_points
+from helpers import Bundle, mount_options, mountinfo_points
+from leaks import host_mounts_under
 
 
 def run(rt, cid, b):
@@ -205,11 +207,6 @@ def test_new_mounts_do_not_appear_on_host(rt, bundle, cid, workdir):
 def test_rootfs_propagation_on_a_shared_parent_leaks_nothing(rt, workdir, cid, propagation):
     # The bundle sits on a shared mount: with a shared rootfs propagation the rootfs bind would reach
     # the host unless the runtime makes that parent private first (only then is it worth a mountinfo read).
-    import subprocess
-
-    from helpers import Bundle
-    from leaks import host_mounts_under
-
     parent = workdir / f"shared-{propagation}"
     parent.mkdir()
     subprocess.run(["mount", "-t", "tmpfs", "tmpfs", str(parent)], check=True)
