@@ -80,3 +80,17 @@ calibration_cases() {
         echo "step /bin/true"
     fi
 }
+
+# floor_cases BIN: bench/floor.c, the same container's kernel work with no runtime around it, on the
+# host's real layout (as rune and runc): the least any runtime could take here.
+floor_cases() {
+    local b=$WORK/bundles/true/rootfs
+    header "run/floor" "$RUNS_SINGLE" ""
+    echo "step $1 $b {id}"
+    header "seq50/floor" "$RUNS_SEQ" ""
+    echo "batch 50"
+    echo "step $1 $b {id}"
+    header "par10/floor" "$RUNS_PAR" ""
+    printf 'batch 10\nparallel 10\n'
+    echo "step $1 $b {id}"
+}

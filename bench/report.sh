@@ -34,6 +34,13 @@ tables() {
             cpums(r), cpums(u), cpums(c), ratio(cpu[r], cpu[u]), ratio(cpu[r], cpu[c]),
             rss(r), rss(u), rss(c), fail[r], fail[u], fail[c]
     }
+    function floor(label, c,   f) {
+        f = c "/floor"
+        if (!(f in med)) return
+        printf "| %s | %s | %s | %s / %s | %s | %s | %s / %s |\n", label, cell(f), cpums(f),
+            ratio(med[c "/rune"], med[f]), ratio(cpu[c "/rune"], cpu[f]), ratio(med[c "/runc"], med[f]),
+            ratio(med[c "/crun"], med[f]), ratio(med[f], med[c "/crun"]), ratio(cpu[f], cpu[c "/crun"])
+    }
     function enclave(label, n) {
         if (!(n in med)) return
         printf "| %s | %s | %s | %s | %s | %s | %d |\n", label, cell(n), ratio(med[n], med["run/rune"]),
@@ -62,6 +69,14 @@ tables() {
             ms(med["seccomp-cold/rune"] - med["run/rune"]), ms(cpu["seccomp-cold/rune"] - cpu["run/rune"]),
             ms(med["seccomp/runc"] - med["run/runc"]), ms(cpu["seccomp/runc"] - cpu["run/runc"]),
             ms(med["seccomp/crun"] - med["run/crun"]), ms(cpu["seccomp/crun"] - cpu["run/crun"])
+        print "\n## The kernel floor\n"
+        print "`bench/floor.c` does the kernel work of the same container (cgroups, namespaces, mounts, pivot_root, capabilities, exec)"
+        print "with no runtime around it: no config, no state, no re-exec. Ratios are to the floor, and the floor to crun.\n"
+        print "| scenario | wall floor | CPU floor | rune/floor wall / CPU | runc/floor | crun/floor | floor/crun wall / CPU |"
+        print "|---|---|---|---|---|---|---|"
+        floor("`run` of /bin/true", "run")
+        floor("50 `run`s one after another (total)", "seq50")
+        floor("10 `run`s in parallel (total)", "par10")
         print "\n## Enclave containers (rune, `sim` type) against an ordinary rune `run`\n"
         print "| case | wall ms (min) | wall ratio | CPU ms | CPU ratio | RSS MiB | failures |"
         print "|---|---|---|---|---|---|---|"

@@ -54,6 +54,7 @@ cleanup() {
 }
 trap cleanup EXIT
 cc -O2 -Wall -Wextra -o "$WORK/runner" "$HERE/runner.c"
+cc -O2 -Wall -Wextra -o "$WORK/floor" "$HERE/floor.c"
 mkdir -p "$WORK/bundles" "$STATE"
 mount -t tmpfs -o size=64m,mode=0700 rune-bench "$STATE"
 mkdir -p "$STATE/pids"
@@ -103,6 +104,7 @@ CASES=$WORK/cases
     runtime_cases rune "$RUNE" "$STATE/root-rune" ""
     runtime_cases runc "$RUNC" "$STATE/root-runc" ""
     runtime_cases crun "$CRUN" "$STATE/root-crun" "$NS"
+    floor_cases "$WORK/floor"
     seccomp_cold_case "$RUNE" "$STATE/root-rune-cold"
     if [ -n "${RUNE_BASELINE:-}" ]; then baseline_cases "$RUNE_BASELINE" "$STATE/root-baseline"; fi
     enclave_cases
