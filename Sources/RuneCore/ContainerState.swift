@@ -11,10 +11,23 @@ public struct ContainerState: Codable, Sendable {
     public var created: String
     public var owner: String
     public var cgroupPaths: [String: String]
-    public var config: Spec
+    /// The config the container was created with (`config.spec()` for all of it).
+    public var config: StoredConfig
     public var enclave: EnclaveSettings?
 
-    public var annotations: [String: String]? { config.annotations }
+    public init(id: String, bundle: String, rootfs: String, initPid: Int32, initStartTime: UInt64, created: String,
+                owner: String, cgroupPaths: [String: String], config: Spec, enclave: EnclaveSettings?) {
+        self.id = id
+        self.bundle = bundle
+        self.rootfs = rootfs
+        self.initPid = initPid
+        self.initStartTime = initStartTime
+        self.created = created
+        self.owner = owner
+        self.cgroupPaths = cgroupPaths
+        self.config = StoredConfig(config)
+        self.enclave = enclave
+    }
 }
 
 /// Enclave settings fixed at create (see docs/enclave.md).

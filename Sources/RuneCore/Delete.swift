@@ -59,8 +59,9 @@ extension Runtime {
         }
         try? cgroup.destroy()
         try store.remove(state.id)
+        guard state.config.hasPoststopHooks else { return }
         do {
-            try HookRunner.run(state.config.hooks?.poststop, kind: "poststop", state: hookState(state, status: .stopped))
+            try HookRunner.run(try state.config.spec().hooks?.poststop, kind: "poststop", state: hookState(state, status: .stopped))
         } catch {
             // runc logs poststop failures and still deletes.
             Log.warn("\(error)")

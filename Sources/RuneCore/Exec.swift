@@ -36,7 +36,8 @@ extension Runtime {
         let console = try options.consoleSocket.map { path throws(RuneError) in try connectUnix(path) }
         defer { if let console { close(console) } }
         let base = Int32(3 + options.preserveFds)
-        var config = InitConfig(kind: .exec, id: id, spec: state.config, process: options.process, bundle: state.bundle,
+        let spec = try state.config.spec()
+        var config = InitConfig(kind: .exec, id: id, spec: spec, process: options.process, bundle: state.bundle,
                                 rootfs: state.rootfs)
         config.preserveFds = options.preserveFds
         config.consoleFd = console == nil ? nil : base + 1
@@ -44,11 +45,10 @@ extension Runtime {
         config.hostPid = state.initPid
         config.seccompCacheDir = store.root + "/.seccomp-cache"
         try SeccompLoader.compile(into: &config)
-        let child = try InitProcess.start(executable: initExecutable(nil), bootstrap: Bootstrap(joining: state.initPid, spec: state.config),
+        let child = try InitProcess.start(executable: initExecutable(nil), bootstrap: Bootstrap(joining: state.initPid, spec: spec),
                                           config: config, pipeFd: base, extraFds: console.map { [($0, base + 1)] } ?? [],
                                           cgroup: CgroupManager(paths: state.cgroupPaths), scratchDir: store.directory(id))
         do {
-            let spec = state.config
             try child.serve(config, hooks: { () throws(RuneError) in }, seccompListener: { (fd: Int32) throws(RuneError) in
                 try SeccompLoader.forward(fd, spec: spec, id: id, pid: child.initPid, bundle: state.bundle)
             })

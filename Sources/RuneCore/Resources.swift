@@ -23,7 +23,9 @@ extension Runtime {
         defer { _ = lock }
         guard status(of: state) != .stopped else { throw RuneError(.invalidState, "container not running") }
         do { try CgroupManager(paths: state.cgroupPaths).update(resources) } catch { throw RuneError(.failed, "\(error)") }
-        state.config.linux?.resources = resources
+        var spec = try state.config.spec()
+        spec.linux?.resources = resources
+        state.config = StoredConfig(spec)
         try store.save(state)
     }
 

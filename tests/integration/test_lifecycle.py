@@ -5,6 +5,7 @@ import subprocess
 import pytest
 
 from helpers import pid_alive, wait_for
+from leaks import cgroup_dirs_matching
 
 STATE_KEYS = {"ociVersion", "id", "pid", "status", "bundle", "rootfs", "created", "owner"}
 LIST_KEYS = {"ociVersion", "id", "pid", "status", "bundle", "rootfs", "created", "owner"}
@@ -219,3 +220,37 @@ def test_create_without_bundle_uses_current_directory(rt, bundle, cid):
     assert proc.returncode == 0, err.read_text()
     # Without --bundle the current directory is the bundle.
     assert rt.state(cid)["bundle"] == str(b.path)
+
+
+@pytest.mark.rune_only
+def test_damaged_stored_config_still_deletes(rt, bundle, cid):
+    """state.json's config is mapped only by the commands that need it (StoredConfig): one that no longer
+    maps stops exec with an error naming it, while state, kill and delete --force still work and leave
+    nothing behind (they used to fail to read the state, and delete removed only the directory)."""
+    created(rt, bundle, cid)
+    assert rt.cmd("start", cid).rc == 0
+    pid = rt.state(cid)["pid"]
+    path = rt.root / cid / "state.json"
+    stored = json.loads(path.read_text())
+    stored["config"]["process"] = 5
+    path.write_text(json.dumps(stored))
+    assert rt.state(cid)["status"] == "running"
+    res = rt.cmd("exec", cid, "true")
+    assert res.rc != 0 and "state.json: config: process" in res.err, str(res)
+    assert rt.cmd("kill", cid, "CONT").rc == 0
+    assert rt.cmd("delete", "--force", cid).rc == 0
+    wait_for(lambda: not pid_alive(pid), "the container process to be gone")
+    assert not (rt.root / cid).exists()
+    assert cgroup_dirs_matching([cid]) == []
+
+
+def test_state_and_list_show_annotations(rt, bundle, cid):
+    b = bundle().args("sleep", "1000")
+    b.config["annotations"] = {"org.example.team": "blue", "org.example.note": "a \"quoted\" value"}
+    b.save()
+    assert rt.create(cid, b).rc == 0
+    assert rt.state(cid)["annotations"] == b.config["annotations"]
+    res = rt.cmd("list", "--format", "json")
+    assert res.rc == 0, str(res)
+    entry = next(e for e in json.loads(res.out) if e["id"] == cid)
+    assert entry.get("annotations") == b.config["annotations"]

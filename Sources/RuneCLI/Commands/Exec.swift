@@ -28,7 +28,7 @@ struct ExecCommand: Command {
     static func run(_ args: ParsedArgs, _ global: GlobalOptions) throws(RuneError) -> Int32 {
         guard let id = args.positionals.first else { throw RuneError(.invalidArgument, "\"exec\" requires a minimum of 1 argument") }
         let runtime = try global.runtime()
-        var options = ExecOptions(process: try process(args, base: try runtime.store.read(id).config.process))
+        var options = ExecOptions(process: try process(args, base: try runtime.store.read(id).config.spec().process))
         options.consoleSocket = args.string("console-socket")
         options.pidFile = args.string("pid-file")
         options.detach = args.bool("detach")
