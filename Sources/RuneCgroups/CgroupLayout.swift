@@ -34,13 +34,18 @@ public struct CgroupLayout: Sendable, Equatable {
 
     /// Finds the layout under `root` from the file system types in `mountInfo` (the text of /proc/self/mountinfo).
     static func detect(root: String, mountInfo: String) throws(CgroupError) -> CgroupLayout {
+        try detect(root: root, cgroupMounts: MountInfo.entries(mountInfo, fsTypePrefix: "cgroup"))
+    }
+
+    /// `detect` from mountinfo entries already parsed (those of type cgroup and cgroup2 count).
+    static func detect(root: String, cgroupMounts: [MountInfo.Entry]) throws(CgroupError) -> CgroupLayout {
         let root = FileSystem.normalize(root)
         var byPoint: [String: CgroupMountPoint] = [:]
-        for entry in MountInfo.entries(mountInfo, fsTypePrefix: "cgroup") where entry.fsType == "cgroup" || entry.fsType == "cgroup2" {
+        for entry in cgroupMounts where entry.fsType == "cgroup" || entry.fsType == "cgroup2" {
             let point = FileSystem.normalize(entry.mountPoint)
             guard point == root || parentDirectory(point) == root else { continue }
-            let subsystems = entry.superOptions.split(separator: ",").map(String.init)
-                .filter { knownSubsystems.contains($0) }
+            let subsystems = entry.superOptions.utf8.split(separator: UInt8(ascii: ","))
+                .map { String(decoding: $0, as: UTF8.self) }.filter { knownSubsystems.contains($0) }
             // A later line for the same mount point is mounted over the earlier one.
             byPoint[point] = CgroupMountPoint(mountPoint: point, hierarchyRoot: entry.root,
                                               isCgroup2: entry.fsType == "cgroup2", subsystems: subsystems)

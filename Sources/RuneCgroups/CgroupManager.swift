@@ -16,10 +16,18 @@ public struct CgroupManager: Sendable {
     /// of this process. `mountInfo` and `procSelfCgroup` default to /proc/self/{mountinfo,cgroup}.
     public static func load(cgroupsPath: String?, containerID: String, root: String = "/sys/fs/cgroup",
                             mountInfo: String? = nil, procSelfCgroup: String? = nil) throws(CgroupError) -> CgroupManager {
-        let layout = try CgroupLayout.detect(root: root, mountInfo: try orRead(mountInfo, "/proc/self/mountinfo"))
+        try plan(cgroupsPath: cgroupsPath, containerID: containerID, root: root, mountInfo: mountInfo,
+                 procSelfCgroup: procSelfCgroup).manager
+    }
+
+    /// `load`, and the names of `v1MountPoints`, from one parse of the mount table.
+    public static func plan(cgroupsPath: String?, containerID: String, root: String = "/sys/fs/cgroup", mountInfo: String? = nil,
+                            procSelfCgroup: String? = nil) throws(CgroupError) -> (manager: CgroupManager, v1Hierarchies: [String]) {
+        let mounts = MountInfo.entries(try orRead(mountInfo, "/proc/self/mountinfo"), fsTypePrefix: "cgroup")
+        let layout = try CgroupLayout.detect(root: root, cgroupMounts: mounts)
         let own = ProcCgroup(parsing: try orRead(procSelfCgroup, "/proc/self/cgroup"))
         let paths = try CgroupPaths.compute(layout: layout, cgroupsPath: cgroupsPath, containerID: containerID, own: own)
-        return CgroupManager(paths: paths)
+        return (CgroupManager(paths: paths), v1MountPoints(root: root, cgroupMounts: mounts).map(\.name))
     }
 
     /// The layout found under `root` (for `rune features` and diagnostics).
@@ -31,8 +39,12 @@ public struct CgroupManager: Sendable {
     /// container's own /sys/fs/cgroup mirrors.
     public static func v1MountPoints(root: String = "/sys/fs/cgroup", mountInfo: String? = nil) -> [(name: String, path: String)] {
         guard let text = try? orRead(mountInfo, "/proc/self/mountinfo") else { return [] }
+        return v1MountPoints(root: root, cgroupMounts: MountInfo.entries(text, fsTypePrefix: "cgroup"))
+    }
+
+    static func v1MountPoints(root: String, cgroupMounts: [MountInfo.Entry]) -> [(name: String, path: String)] {
         var out: [(name: String, path: String)] = []
-        for entry in MountInfo.entries(text, fsTypePrefix: "cgroup") where entry.fsType == "cgroup" && entry.mountPoint.hasBytePrefix(root + "/") {
+        for entry in cgroupMounts where entry.fsType == "cgroup" && entry.mountPoint.hasBytePrefix(root + "/") {
             let name = String(entry.mountPoint.dropFirst(root.count + 1))
             if !out.contains(where: { $0.name == name }) { out.append((name, entry.mountPoint)) }
         }

@@ -168,8 +168,10 @@ struct Launch {
     mutating func makeCgroups(_ spec: Spec) throws(RuneError) -> CgroupManager {
         do {
             let mountInfo = try? FileSystem.readString("/proc/self/mountinfo")
-            let planned = try CgroupManager.load(cgroupsPath: spec.linux?.cgroupsPath, containerID: id, mountInfo: mountInfo)
-            cgroupHierarchies = mountInfo.map { CgroupManager.v1MountPoints(mountInfo: $0).map(\.name) }
+            let (planned, hierarchies) = try CgroupManager.plan(cgroupsPath: spec.linux?.cgroupsPath, containerID: id,
+                                                                mountInfo: mountInfo)
+            // Without a mount table to send, the init reads its own.
+            cgroupHierarchies = mountInfo == nil ? nil : hierarchies
             if runtime.rootless {
                 let permitted = try planned.createPermitted()
                 cgroup = permitted
