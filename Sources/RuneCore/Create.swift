@@ -141,24 +141,25 @@ struct Launch {
         let child = try pending.finish(cgroup: cgroups, config: config)
         Log.step("create: init pid \(child.initPid)")
         initPid = child.initPid
-        let hookBase = ContainerState(id: id, bundle: bundle, rootfs: rootfs, initPid: initPid, initStartTime: 0,
-                                      created: ProcessTable.timestamp(), owner: "", cgroupPaths: cgroups.paths,
-                                      config: spec, enclave: enclave)
+        // The state is read and encoded while the init sets up the container (this process has nothing
+        // else to do then); once it reports ready, only the file is written. The pid is the init's for good.
+        guard let start = ProcessTable.startTime(of: initPid) else {
+            throw RuneError(.failed, "container init exited unexpectedly")
+        }
+        let state = ContainerState(id: id, bundle: bundle, rootfs: rootfs, initPid: initPid, initStartTime: start,
+                                   created: ProcessTable.timestamp(), owner: "", cgroupPaths: cgroups.paths,
+                                   config: spec, enclave: enclave)
+        let encoded = try runtime.store.encode(state)
         let pid = initPid
         try child.serve(config, hooks: { () throws(RuneError) in
-            let hs = runtime.hookState(hookBase, status: .creating)
+            let hs = runtime.hookState(state, status: .creating)
             try HookRunner.run(spec.hooks?.prestart, kind: "prestart", state: hs)
             try HookRunner.run(spec.hooks?.createRuntime, kind: "createRuntime", state: hs)
         }, seccompListener: { (fd: Int32) throws(RuneError) in
             try SeccompLoader.forward(fd, spec: spec, id: id, pid: pid, bundle: bundle)
         })
         Log.step("create: init ready")
-        var state = hookBase
-        guard let start = ProcessTable.startTime(of: initPid) else {
-            throw RuneError(.failed, "container init exited unexpectedly")
-        }
-        state.initStartTime = start
-        try runtime.store.save(state)
+        try runtime.store.save(encoded, id: id)
         // runc 1.1 runs poststart when the init has been set up, at the end of create; rune follows it.
         try HookRunner.run(spec.hooks?.poststart, kind: "poststart", state: runtime.hookState(state, status: .created))
         return state

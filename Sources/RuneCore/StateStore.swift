@@ -58,10 +58,17 @@ public struct StateStore: Sendable {
     }
 
     public func save(_ state: ContainerState) throws(RuneError) {
-        do {
-            try FileSystem.writeAtomically(directory(state.id) + "/state.json", try JSON.encoder.encodeBytes(state))
-        } catch {
-            throw RuneError.wrap(error, "save state of \(state.id)")
+        try save(try encode(state), id: state.id)
+    }
+
+    /// state.json's bytes, for `save(_:id:)` later.
+    func encode(_ state: ContainerState) throws(RuneError) -> [UInt8] {
+        do { return try JSON.encoder.encodeBytes(state) } catch { throw RuneError.wrap(error, "save state of \(state.id)") }
+    }
+
+    func save(_ encoded: [UInt8], id: String) throws(RuneError) {
+        do { try FileSystem.writeAtomically(directory(id) + "/state.json", encoded) } catch {
+            throw RuneError.wrap(error, "save state of \(id)")
         }
     }
 
