@@ -143,23 +143,30 @@ struct Launch {
         initPid = child.initPid
         // The state is read and encoded while the init sets up the container (this process has nothing
         // else to do then); once it reports ready, only the file is written. The pid is the init's for good.
-        guard let start = ProcessTable.startTime(of: initPid) else {
-            throw RuneError(.failed, "container init exited unexpectedly")
-        }
-        let state = ContainerState(id: id, bundle: bundle, rootfs: rootfs, initPid: initPid, initStartTime: start,
+        // An init that has already failed and gone has its error waiting in the socket, for serve to report.
+        let early = ProcessTable.startTime(of: initPid)
+        var state = ContainerState(id: id, bundle: bundle, rootfs: rootfs, initPid: initPid, initStartTime: early ?? 0,
                                    created: ProcessTable.timestamp(), owner: "", cgroupPaths: cgroups.paths,
                                    config: spec, enclave: enclave)
-        let encoded = try runtime.store.encode(state)
-        let pid = initPid
+        let encoded = early == nil ? nil : try runtime.store.encode(state)
+        let pid = initPid, hookBase = state
         try child.serve(config, hooks: { () throws(RuneError) in
-            let hs = runtime.hookState(state, status: .creating)
+            let hs = runtime.hookState(hookBase, status: .creating)
             try HookRunner.run(spec.hooks?.prestart, kind: "prestart", state: hs)
             try HookRunner.run(spec.hooks?.createRuntime, kind: "createRuntime", state: hs)
         }, seccompListener: { (fd: Int32) throws(RuneError) in
             try SeccompLoader.forward(fd, spec: spec, id: id, pid: pid, bundle: bundle)
         })
         Log.step("create: init ready")
-        try runtime.store.save(encoded, id: id)
+        if let encoded {
+            try runtime.store.save(encoded, id: id)
+        } else {
+            guard let start = ProcessTable.startTime(of: initPid) else {
+                throw RuneError(.failed, "container init exited unexpectedly")
+            }
+            state.initStartTime = start
+            try runtime.store.save(state)
+        }
         // runc 1.1 runs poststart when the init has been set up, at the end of create; rune follows it.
         try HookRunner.run(spec.hooks?.poststart, kind: "poststart", state: runtime.hookState(state, status: .created))
         return state
