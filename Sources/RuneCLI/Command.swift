@@ -1,7 +1,7 @@
 import RuneCore
 
 /// A subcommand: its flags, how many positionals it wants, and a thin call into RuneCore.
-protocol Command {
+protocol Command: Sendable {
     static var name: String { get }
     static var summary: String { get }
     static var usage: String { get }

@@ -142,7 +142,7 @@ public enum FileSystem {
         if path.hasBytePrefix("/") { return normalize(path) }
         var buf = [CChar](repeating: 0, count: Int(PATH_MAX))
         guard getcwd(&buf, buf.count) != nil else { return path }
-        return normalize(String(cString: buf) + "/" + path)
+        return normalize(buf.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } + "/" + path)
     }
 
     /// Removes ".", ".." and duplicate slashes lexically.
