@@ -19,18 +19,19 @@ public struct StoredConfig: Sendable {
 
     public var ociVersion: String {
         if let mapped { return mapped.ociVersion }
-        return (try? String(jsonTree: tree?["ociVersion"], at: .root)) ?? ""
+        return (try? String(jsonTree: tree?.member("ociVersion"), at: .root)) ?? ""
     }
 
     public var annotations: [String: String]? {
         if let mapped { return mapped.annotations }
-        return (try? [String: String]?(jsonTree: tree?["annotations"], at: .root)) ?? nil
+        return (try? [String: String]?(jsonTree: tree?.member("annotations"), at: .root)) ?? nil
     }
 
-    /// Whether `delete` has poststop hooks to run (then it maps the whole spec).
+    /// Whether `delete` has poststop hooks to run (then it maps the whole spec). Members are looked up
+    /// with the mapping's rules (Go's: a key differing only in ASCII case matches).
     public var hasPoststopHooks: Bool {
         if let mapped { return !(mapped.hooks?.poststop ?? []).isEmpty }
-        guard case .array(let hooks)? = tree?["hooks"]?["poststop"] else { return false }
+        guard case .array(let hooks)? = tree?.member("hooks")?.member("poststop") else { return false }
         return !hooks.isEmpty
     }
 }

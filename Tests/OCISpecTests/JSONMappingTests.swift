@@ -49,7 +49,7 @@ import Testing
     }
 
     /// Every OCISpec document type; a new one nested in these fails to compile until it has a mapping.
-    static let mappedTypes: [any JSONTreeObject.Type] = [
+    nonisolated(unsafe) static let mappedTypes: [any JSONTreeObject.Type] = [
         Spec.self, Root.self, Mount.self, Hook.self, Hooks.self, Process.self, Box.self, User.self,
         LinuxCapabilities.self, POSIXRlimit.self, Scheduler.self, LinuxIOPriority.self, CPUAffinity.self, Linux.self,
         LinuxNamespace.self, LinuxIDMapping.self, LinuxTimeOffset.self, LinuxDevice.self, LinuxPersonality.self,

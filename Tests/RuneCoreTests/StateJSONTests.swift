@@ -131,3 +131,13 @@ import Testing
         #expect(config.ociVersion == "1.1.0" && config.annotations == ["k": "v"] && !config.hasPoststopHooks)
     }
 }
+
+extension StoredConfigTests {
+    @Test func membersAreFoundAsTheMappingFindsThem() throws {
+        let stored = try Self.state(#"{"OciVersion":"1.2.0","Annotations":{"a":"1"},"Hooks":{"Poststop":[{"path":"/bin/true"}]}}"#)
+        #expect(stored.config.ociVersion == "1.2.0")
+        #expect(stored.config.annotations == ["a": "1"])
+        #expect(stored.config.hasPoststopHooks)
+        #expect(try stored.config.spec().hooks?.poststop?.count == 1)
+    }
+}

@@ -121,6 +121,14 @@ package struct JSONFields {
     }
 }
 
+extension JSONValue {
+    /// The member for `key` with Go's rules (as the mappings read it); nil if this is not an object.
+    package func member(_ key: String) -> JSONValue? {
+        guard case .object(let members) = self else { return nil }
+        return JSONMemberLookup.value(key, in: members)
+    }
+}
+
 /// Go's member lookup, shared with TreeKeyedContainer.
 enum JSONMemberLookup {
     /// The last member named `key` wins; a key that differs only in ASCII case ("Process") matches
