@@ -27,13 +27,8 @@ enum CgroupFiles {
         return trim(text)
     }
 
-    /// By bytes: trimming Characters would keep the stdlib's grapheme-breaking code resident.
     static func trim(_ text: String) -> String {
-        let bytes = Array(text.utf8)
-        var start = 0, end = bytes.count
-        while end > start, [UInt8(ascii: "\n"), UInt8(ascii: " "), UInt8(ascii: "\t")].contains(bytes[end - 1]) { end -= 1 }
-        while start < end, bytes[start] == UInt8(ascii: "\n") || bytes[start] == UInt8(ascii: " ") { start += 1 }
-        return String(decoding: bytes[start..<end], as: UTF8.self)
+        text.trimmingBytes { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
     }
 
     /// A number file such as memory.usage_in_bytes; "max" reads as UInt64.max; missing or unparsable is 0.

@@ -52,20 +52,16 @@ public enum UserDatabase {
     /// code resident for this alone ("\r\n" still ends a line: the "\r" is trimmed).
     private static func lines(_ text: String) -> [[String]] {
         Array(text.utf8).split(separator: UInt8(ascii: "\n")).compactMap { raw in
-            let line = trim(raw)
+            let line = raw.trimmingBytes(where: isBlank)
             if line.isEmpty || line.first == UInt8(ascii: "#") { return nil }
             return line.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
         }
     }
 
-    /// Without " ", "\t" and "\r" at either end.
-    static func trim(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        let blank: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
-        guard let first = bytes.firstIndex(where: { !blank($0) }), let last = bytes.lastIndex(where: { !blank($0) }) else { return [] }
-        return bytes[first...last]
-    }
+    /// What is trimmed from both ends of lines and fields.
+    static func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") }
 }
 
 extension String {
-    var trimmed: String { String(decoding: UserDatabase.trim(Array(utf8)[...]), as: UTF8.self) }
+    var trimmed: String { trimmingBytes(where: UserDatabase.isBlank) }
 }

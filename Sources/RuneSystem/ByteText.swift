@@ -46,3 +46,18 @@ extension String {
     /// resident in every rune process for that alone (docs/performance.md, "Link order").
     public func hasBytePrefix(_ prefix: String) -> Bool { utf8.starts(with: prefix.utf8) }
 }
+
+extension ArraySlice where Element == UInt8 {
+    /// Without the bytes `isBlank` names at either end.
+    public func trimmingBytes(where isBlank: (UInt8) -> Bool) -> ArraySlice<UInt8> {
+        guard let first = firstIndex(where: { !isBlank($0) }), let last = lastIndex(where: { !isBlank($0) }) else { return [] }
+        return self[first...last]
+    }
+}
+
+extension String {
+    /// Trimmed by bytes (Character-level trimming would keep grapheme-breaking code resident).
+    public func trimmingBytes(where isBlank: (UInt8) -> Bool) -> String {
+        String(decoding: Array(utf8)[...].trimmingBytes(where: isBlank), as: UTF8.self)
+    }
+}

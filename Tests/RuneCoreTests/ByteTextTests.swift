@@ -30,4 +30,13 @@ import Testing
         ]
         for (text, prefix) in cases { #expect(text.hasBytePrefix(prefix) == text.hasPrefix(prefix), "\(text) \(prefix)") }
     }
+
+    @Test func byteTrimmingTakesTheNamedBytesFromBothEnds() {
+        let blank: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") }
+        #expect(" \n 42 1\n\n".trimmingBytes(where: blank) == "42 1")
+        #expect("\t42\t".trimmingBytes(where: blank) == "\t42\t")
+        #expect(" \n ".trimmingBytes(where: blank) == "")
+        #expect("".trimmingBytes(where: blank) == "")
+        #expect(Array("  x ".utf8)[...].trimmingBytes(where: blank) == Array("x".utf8)[...])
+    }
 }
