@@ -125,8 +125,8 @@ struct Launch {
         let exe = runtime.initExecutable(enclave)
         // The init starts up and makes its namespaces on another CPU while the cgroups are made; it
         // places itself in them when they are ready. Its own pid comes from nsexec (config.hostPid stays 0).
-        let pending = try PendingInit.spawn(executable: exe, pipeFd: base, extraFds: extra, scratchDir: stateDir)
-        try pending.sendNamespaces(Bootstrap(spec: spec))
+        let pending = try PendingInit.spawn(executable: exe, bootstrap: Bootstrap(spec: spec), pipeFd: base, extraFds: extra,
+                                            scratchDir: stateDir)
         // The init's path (exec, start-up, namespaces, then the whole rootfs) is the longer one; the cgroups
         // need only exist once it has unshared. The new process often starts queued on this CPU (the other
         // one busy with the last container's teardown), so it goes first: `run` 5.8 -> 5.4 ms (bench).

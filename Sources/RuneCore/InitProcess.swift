@@ -13,8 +13,8 @@ struct InitProcess {
     /// returns once nsexec reported the container process's pid.
     static func start(executable: String, bootstrap: Bootstrap, config: InitConfig, pipeFd: Int32, extraFds: [(Int32, Int32)],
                       cgroup: CgroupManager, scratchDir: String) throws(RuneError) -> InitProcess {
-        let pending = try PendingInit.spawn(executable: executable, pipeFd: pipeFd, extraFds: extraFds, scratchDir: scratchDir)
-        try pending.sendNamespaces(bootstrap)
+        let pending = try PendingInit.spawn(executable: executable, bootstrap: bootstrap, pipeFd: pipeFd, extraFds: extraFds,
+                                            scratchDir: scratchDir)
         return try pending.finish(cgroup: cgroup, config: config)
     }
 
@@ -80,7 +80,9 @@ struct PendingInit {
     let stage0: pid_t
     private let childEnd: Int32
 
-    static func spawn(executable: String, pipeFd: Int32, extraFds: [(Int32, Int32)],
+    /// The bootstrap's first batch (namespaces) is in the socket before the init starts: had the init to
+    /// wait for it, rune's write would wake it onto rune's own CPU, where rune goes on making the cgroups.
+    static func spawn(executable: String, bootstrap: Bootstrap, pipeFd: Int32, extraFds: [(Int32, Int32)],
                       scratchDir: String) throws(RuneError) -> PendingInit {
         var pair: [Int32] = [0, 0]
         do {
@@ -89,7 +91,10 @@ struct PendingInit {
             }
         } catch { throw error.rune }
         let sealed: Int32
-        do { sealed = try SealedBinary.make(from: executable, scratchDir: scratchDir) } catch {
+        do throws(RuneError) {
+            do { try bootstrap.sendNamespaces(on: InitChannel(fd: pair[0])) } catch { throw RuneError.wrap(error, "container init") }
+            sealed = try SealedBinary.make(from: executable, scratchDir: scratchDir)
+        } catch {
             close(pair[0]); close(pair[1])
             throw error
         }
@@ -105,14 +110,6 @@ struct PendingInit {
         }
     }
 
-    /// The bootstrap's first batch. Without a user namespace nsexec unshares at once, while the cgroups are made.
-    func sendNamespaces(_ bootstrap: Bootstrap) throws(RuneError) {
-        do { try bootstrap.sendNamespaces(on: channel) } catch {
-            abort()
-            throw RuneError.wrap(error, "container init")
-        }
-    }
-
     /// Sends where to place the container (the bootstrap's second batch), then the configuration, which
     /// waits in the socket for the container process; returns once nsexec reported that process's pid.
     func finish(cgroup: CgroupManager, config: InitConfig) throws(RuneError) -> InitProcess {
@@ -123,8 +120,10 @@ struct PendingInit {
             do { try channel.send(.config, try JSON.encoder.encodeBytes(config)) } catch {
                 throw RuneError(.failed, "send config to container init: \(error)")
             }
-            let pid = try InitProcess.readPids(channel)
+            // Stage 0 exits right after its report: waiting for that first lets the exit's wake-up put rune
+            // on the CPU stage 0 leaves, rather than next to the container process it just forked.
             _ = try? Spawner.wait(stage0)
+            let pid = try InitProcess.readPids(channel)
             return InitProcess(channel: channel, initPid: pid)
         } catch {
             abort(closing: false)
