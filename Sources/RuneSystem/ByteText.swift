@@ -40,6 +40,19 @@ extension String {
     }
 }
 
+extension Array where Element == String {
+    /// `joined(separator:)` for a separator of one ASCII byte, without the stdlib's generic joining
+    /// (whose first use builds JoinedSequence metadata at run time in every process that calls it).
+    public func joined(byte separator: UInt8) -> String {
+        var bytes: [UInt8] = []
+        for (i, part) in enumerated() {
+            if i > 0 { bytes.append(separator) }
+            bytes.append(contentsOf: part.utf8)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
 extension String {
     /// `hasPrefix` by UTF-8 bytes, as paths, flags and file contents compare. The stdlib's `hasPrefix`
     /// also checks that the prefix ends on a Character boundary: grapheme-breaking code that would stay

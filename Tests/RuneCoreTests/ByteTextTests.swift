@@ -39,4 +39,12 @@ import Testing
         #expect("".trimmingBytes(where: blank) == "")
         #expect(Array("  x ".utf8)[...].trimmingBytes(where: blank) == Array("x".utf8)[...])
     }
+
+    @Test func byteJoinMatchesJoinedSeparator() {
+        let cases: [[String]] = [[], [""], ["a"], ["a", "b"], ["", ""], ["size=64k", "mode=755"], ["é", "ü/x", ""]]
+        for parts in cases {
+            #expect(parts.joined(byte: UInt8(ascii: ",")) == parts.joined(separator: ","))
+            #expect(parts.joined(byte: UInt8(ascii: "/")) == parts.joined(separator: "/"))
+        }
+    }
 }

@@ -27,6 +27,21 @@ import Testing
         #expect(o.dataString == "size=64k,mode=755")
     }
 
+    @Test func extensionOptionsAreNeitherFlagsNorData() {
+        let o = MountOptions(["tmpcopyup", "idmap", "rro", "ro", "uid=5"], type: "tmpfs")
+        #expect(o.dataString == "uid=5")
+        #expect(o.flags == UInt(MS_RDONLY))
+        #expect(MountOptions(["mode=755"], type: "tmpfs").dataString == "mode=755")
+        #expect(MountOptions([], type: "tmpfs").dataString == "")
+    }
+
+    @Test func comountedHierarchiesGetALinkPerController() {
+        let links = CgroupMount.comountLinks(["cpu,cpuacct", "memory", "net_cls,net_prio", "systemd"])
+        #expect(links.map { $0.0 } == ["cpu", "cpuacct", "net_cls", "net_prio"])
+        #expect(links.map { $0.1 } == ["cpu,cpuacct", "cpu,cpuacct", "net_cls,net_prio", "net_cls,net_prio"])
+        #expect(CgroupMount.comountLinks(["cpu", "cpuacct", "pids"]).isEmpty)
+    }
+
     @Test func bindTypeImpliesBind() {
         #expect(MountOptions(nil, type: "bind").isBind)
         #expect(MountOptions(["rbind"], type: "none").flags & UInt(MS_REC) != 0)

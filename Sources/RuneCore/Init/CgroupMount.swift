@@ -22,40 +22,39 @@ struct CgroupMount {
         try mountCall("tmpfs", procFdPath(target), "tmpfs", UInt(MS_NOSUID) | UInt(MS_NOEXEC) | UInt(MS_NODEV), "mode=755",
                       context: m.destination)
         // The tmpfs is new and nothing else reaches it yet, so it holds no symlinks: the hierarchy
-        // directories are made and opened right under its root, without a walk through the rootfs.
+        // directories are made right under its root and reached by path through its fd, without a walk
+        // through the rootfs (and the remount finds the bind mount on top, as a path lookup does).
         let tmpfs = try root.open(m.destination, flags: RUNE_O_PATH | O_DIRECTORY | O_CLOEXEC)
         defer { close(tmpfs) }
+        let tmpfsPath = procFdPath(tmpfs) + "/"
         let ownNamespace = config.spec.linux?.namespaces?.contains { $0.type == "cgroup" } ?? false
-        for (subsystem, hostPath) in hierarchies() {
+        let names = hierarchies()
+        for (subsystem, hostPath) in names {
             let dest = m.destination + "/" + subsystem
             try Syscall.check("mkdir", dest) { mkdirat(tmpfs, subsystem, 0o755) }
-            let dir = try Self.openEntry(subsystem, in: tmpfs, dest: dest)
-            defer { close(dir) }
+            let dir = tmpfsPath + subsystem
             if ownNamespace {
                 try mountHierarchy(subsystem, at: dir, flags: flags, dest: dest)
                 continue
             }
+            // A hierarchy without the container's cgroup that the host lacks is skipped (ENOENT).
             let source = config.cgroupPaths[subsystem] ?? hostPath
-            guard FileSystem.isDirectory(source) else { continue }
-            try mountCall(source, procFdPath(dir), "bind", UInt(MS_BIND) | UInt(MS_REC), nil, context: dest)
-            let again = try Self.openEntry(subsystem, in: tmpfs, dest: dest)  // now the bind mount's root
-            defer { close(again) }
-            try mountCall(nil, procFdPath(again), nil, UInt(MS_REMOUNT) | UInt(MS_BIND) | flags | UInt(MS_NOSUID) | UInt(MS_NOEXEC) | UInt(MS_NODEV),
+            do { try mountCall(source, dir, "bind", UInt(MS_BIND) | UInt(MS_REC), nil, context: dest) } catch {
+                if error.errno == ENOENT { continue }
+                throw error
+            }
+            try mountCall(nil, dir, nil, UInt(MS_REMOUNT) | UInt(MS_BIND) | flags | UInt(MS_NOSUID) | UInt(MS_NOEXEC) | UInt(MS_NODEV),
                           nil, context: dest)
         }
         // runc leaves the tmpfs itself writable; only the hierarchy binds carry the mount's flags.
-        comountLinks(into: tmpfs)
-    }
-
-    private static func openEntry(_ name: String, in dir: Int32, dest: String) throws(SyscallError) -> Int32 {
-        try Syscall.check("open", dest) { openat(dir, name, RUNE_O_PATH | O_NOFOLLOW | O_CLOEXEC) }
+        comountLinks(names.map(\.0), into: tmpfs)
     }
 
     /// In a cgroup namespace the hierarchy itself is mounted, rooted at the namespace's cgroup (as runc
     /// does; the named systemd hierarchy gets "systemd" as its source, like runc's).
-    private func mountHierarchy(_ subsystem: String, at dir: Int32, flags: UInt, dest: String) throws(SyscallError) {
+    private func mountHierarchy(_ subsystem: String, at dir: String, flags: UInt, dest: String) throws(SyscallError) {
         let named = subsystem == "systemd"
-        try mountCall(named ? "systemd" : "cgroup", procFdPath(dir), "cgroup",
+        try mountCall(named ? "systemd" : "cgroup", dir, "cgroup",
                       (flags & UInt(MS_RDONLY)) | UInt(MS_NOSUID) | UInt(MS_NOEXEC) | UInt(MS_NODEV),
                       named ? "name=systemd" : subsystem, context: dest)
     }
@@ -69,13 +68,17 @@ struct CgroupMount {
         return CgroupManager.v1MountPoints().map { ($0.name, $0.path) }
     }
 
-    /// Symlinks such as cpu -> cpu,cpuacct for co-mounted controllers.
-    private func comountLinks(into dir: Int32) {
-        for name in (try? FileSystem.entries("/sys/fs/cgroup", ofType: S_IFLNK)) ?? [] {
-            var buf = [CChar](repeating: 0, count: 256)
-            let n = readlink("/sys/fs/cgroup/" + name, &buf, 255)
-            guard n > 0 else { continue }
-            _ = symlinkat(String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self), dir, name)
+    /// Symlinks such as cpu -> cpu,cpuacct for each controller of a co-mounted hierarchy, as runc makes them.
+    private func comountLinks(_ names: [String], into dir: Int32) {
+        for (link, target) in Self.comountLinks(names) { _ = symlinkat(target, dir, link) }
+    }
+
+    /// (link, target) for every controller of a co-mounted hierarchy name.
+    static func comountLinks(_ names: [String]) -> [(String, String)] {
+        var links: [(String, String)] = []
+        for name in names where name.utf8.contains(UInt8(ascii: ",")) {
+            for part in name.split(separator: ",") where !part.isEmpty { links.append((String(part), name)) }
         }
+        return links
     }
 }

@@ -38,7 +38,8 @@ struct MountOptions {
                 if clear { flags &= ~flag; clearFlags |= flag } else { flags |= flag }
             } else if let p = Self.propagationFlags[option] {
                 propagation.append(p)
-            } else if ["tmpcopyup", "idmap", "ridmap"].contains(option) || option.hasBytePrefix("r") && Self.setting[String(option.dropFirst())] != nil {
+            } else if option == "tmpcopyup" || option == "idmap" || option == "ridmap"
+                        || option.hasBytePrefix("r") && Self.setting[String(option.dropFirst())] != nil {
                 continue // recursive attributes and extensions runc handles elsewhere
             } else {
                 data.append(option)
@@ -47,5 +48,5 @@ struct MountOptions {
         if type == "bind" || type == "rbind" { flags |= UInt(MS_BIND) }
     }
 
-    var dataString: String { data.joined(separator: ",") }
+    var dataString: String { data.joined(byte: UInt8(ascii: ",")) }
 }

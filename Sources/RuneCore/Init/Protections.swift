@@ -34,8 +34,10 @@ enum Protections {
 
     /// Directories get an empty read-only tmpfs, files /dev/null, as runc does.
     static func mask(_ path: String) throws(SyscallError) {
-        guard FileSystem.exists(path) else { return }
-        if FileSystem.isDirectory(path) {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return }
+        // A symlink is followed, as mount(2) will; anything else is what lstat saw.
+        if (st.st_mode & S_IFMT) == S_IFLNK ? FileSystem.isDirectory(path) : (st.st_mode & S_IFMT) == S_IFDIR {
             try mountCall("tmpfs", path, "tmpfs", UInt(MS_RDONLY), nil, context: path)
         } else {
             try mountCall("/dev/null", path, "bind", UInt(MS_BIND), nil, context: path)

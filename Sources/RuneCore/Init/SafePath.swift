@@ -92,7 +92,7 @@ extension SafeRoot {
             if part == "." || part.isEmpty { continue }
             if part == ".." { if !resolved.isEmpty { resolved.removeLast() }; continue }
             var buf = [CChar](repeating: 0, count: Int(PATH_MAX))
-            let fd = rune_openat2_in_root(rootFd, "/" + resolved.joined(separator: "/"), RUNE_O_PATH | O_DIRECTORY | O_CLOEXEC, 0)
+            let fd = rune_openat2_in_root(rootFd, "/" + resolved.joined(byte: UInt8(ascii: "/")), RUNE_O_PATH | O_DIRECTORY | O_CLOEXEC, 0)
             let n = fd >= 0 ? readlinkat(fd, part, &buf, buf.count - 1) : -1
             if fd >= 0 { Glibc.close(fd) }
             guard n > 0, hops < 40 else { resolved.append(part); continue }
@@ -101,7 +101,7 @@ extension SafeRoot {
             if link.hasBytePrefix("/") { resolved = [] }
             pending = link.split(separator: "/").map(String.init) + pending
         }
-        return "/" + resolved.joined(separator: "/")
+        return "/" + resolved.joined(byte: UInt8(ascii: "/"))
     }
 }
 
