@@ -149,7 +149,8 @@ enum HostPty {
         guard master >= 0 else { throw RuneError(.failed, "open /dev/ptmx: \(String(cString: strerror(errno)))") }
         var name = [CChar](repeating: 0, count: 128)
         guard rune_pty_slave_name(master, &name, name.count) == 0 else { throw RuneError(.failed, "ptsname: \(String(cString: strerror(errno)))") }
-        let slave = Glibc.open(String(cString: name), O_RDWR | O_NOCTTY | O_CLOEXEC)
+        let slavePath = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let slave = Glibc.open(slavePath, O_RDWR | O_NOCTTY | O_CLOEXEC)
         guard slave >= 0 else { throw RuneError(.failed, "open pty slave: \(String(cString: strerror(errno)))") }
         let sock = try connectUnix(consoleSocket)
         var fds = [master]
