@@ -80,8 +80,8 @@ struct PendingInit {
     let stage0: pid_t
     private let childEnd: Int32
 
-    /// The bootstrap's first batch (namespaces) is in the socket before the init starts: had the init to
-    /// wait for it, rune's write would wake it onto rune's own CPU, where rune goes on making the cgroups.
+    /// The bootstrap's first batch (namespaces) is in the socket before the init starts, so nsexec reads
+    /// it at once and never waits on rune for it.
     static func spawn(executable: String, bootstrap: Bootstrap, pipeFd: Int32, extraFds: [(Int32, Int32)],
                       scratchDir: String) throws(RuneError) -> PendingInit {
         var pair: [Int32] = [0, 0]
@@ -120,8 +120,8 @@ struct PendingInit {
             do { try channel.send(.config, try JSON.encoder.encodeBytes(config)) } catch {
                 throw RuneError(.failed, "send config to container init: \(error)")
             }
-            // Stage 0 exits right after its report: waiting for that first lets the exit's wake-up put rune
-            // on the CPU stage 0 leaves, rather than next to the container process it just forked.
+            // The stage that reports exits right after it (stage 0 last): waiting for stage 0 first wakes
+            // rune once, and the report is then read without blocking.
             _ = try? Spawner.wait(stage0)
             let pid = try InitProcess.readPids(channel)
             return InitProcess(channel: channel, initPid: pid)
