@@ -8,13 +8,47 @@ LOG=${TEST_LOG_DIR:-$REPO/out/test-logs}
 mkdir -p "$LOG"
 passed=0 failed=0 tiers_failed=""
 
+# A tier that hangs is ended after TIER_DEADLINE seconds (default 1200; the slowest tier takes about 5 minutes on a
+# fresh machine), so one hang costs one tier, not the whole CI budget, and says where it hung.
+DEADLINE=${TIER_DEADLINE:-1200}
+
+# run_with_deadline LOGFILE CMD...: runs CMD in a session of its own; past the deadline, records what was still
+# running (the process tree, Swift Testing tests started and not finished) and kills the session.
+run_with_deadline() {
+    local logfile=$1; shift
+    setsid "$@" > "$logfile" 2>&1 &
+    local pid=$!
+    ( trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
+      sleep "$DEADLINE" & sleeper=$!
+      wait "$sleeper"
+      { echo "=== deadline of ${DEADLINE}s passed; still running:"
+        ps -eo pid,ppid,etimes,stat,wchan:24,args --forest | awk '$1 != 2 && $2 != 2' | cut -c1-220
+        echo "=== tests started and not finished:"
+        unfinished_tests "$logfile"; } >> "$logfile" 2>&1
+      kill -KILL -- "-$pid" 2>/dev/null ) &
+    local watchdog=$!
+    wait "$pid"
+    local rc=$?
+    kill "$watchdog" 2>/dev/null; wait "$watchdog" 2>/dev/null
+    return "$rc"
+}
+
+# Swift Testing prints "◇ Test NAME started." and then "✔ Test NAME passed" or "✘ Test NAME failed".
+unfinished_tests() {
+    local started finished
+    started=$(sed -n 's/^◇ Test \(.*\) started\.$/\1/p' "$1" | sort -u)
+    finished=$(sed -n 's/^[✔✘] Test \(.*\) \(passed\|failed\).*/\1/p' "$1" | sort -u)
+    comm -23 <(echo "$started") <(echo "$finished")
+}
+
 # tier NAME CMD...: runs a tier, adds the counts it prints ("N passed, N failed" or pytest's/swift's summaries).
 tier() {
     local name=$1; shift
     echo "=== $name: $*"
-    "$@" > "$LOG/$name.log" 2>&1
+    run_with_deadline "$LOG/$name.log" "$@"
     local rc=$?
     tail -n 15 "$LOG/$name.log"
+    if grep -q "^=== deadline of" "$LOG/$name.log"; then sed -n '/^=== deadline of/,$p' "$LOG/$name.log" | head -n 120; fi
     local p f
     p=$(grep -Eo '([0-9]+) passed' "$LOG/$name.log" | tail -1 | grep -Eo '[0-9]+' || true)
     f=$(grep -Eo '([0-9]+) failed' "$LOG/$name.log" | tail -1 | grep -Eo '[0-9]+' || true)

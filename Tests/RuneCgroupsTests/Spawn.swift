@@ -1,3 +1,4 @@
+import CRuneLinux
 import Glibc
 import RuneSystem
 
@@ -15,7 +16,7 @@ struct Child {
         var reader: Int32?
         if holdStdin {
             var fds: [Int32] = [0, 0]
-            precondition(pipe(&fds) == 0)
+            precondition(rune_pipe2(&fds, O_CLOEXEC) == 0)
             posix_spawn_file_actions_adddup2(&actions, fds[0], 0)
             posix_spawn_file_actions_addclose(&actions, fds[1])
             writer = fds[1]
@@ -60,7 +61,7 @@ struct Child {
 /// Runs a command to completion and returns its exit status and stdout.
 func run(_ argv: [String]) -> (status: Int32, output: String) {
     var fds: [Int32] = [0, 0]
-    precondition(pipe(&fds) == 0)
+    precondition(rune_pipe2(&fds, O_CLOEXEC) == 0)
     let child = Child.start(argv, stdout: fds[1])
     close(fds[1])
     return finish(child, fds[0])
@@ -69,7 +70,7 @@ func run(_ argv: [String]) -> (status: Int32, output: String) {
 /// Like `run`, but the command waits on its stdin until `place` has moved it (into a cgroup).
 func run(_ argv: [String], placedBy place: (pid_t) throws -> Void) throws -> (status: Int32, output: String) {
     var fds: [Int32] = [0, 0]
-    precondition(pipe(&fds) == 0)
+    precondition(rune_pipe2(&fds, O_CLOEXEC) == 0)
     let child = Child.start(argv, holdStdin: true, stdout: fds[1])
     close(fds[1])
     do { try place(child.pid) } catch { child.kill(); close(fds[0]); throw error }

@@ -73,9 +73,10 @@ import Testing
     /// runc's way: the host sets the limits of the waiting init from outside.
     @Test func rlimitsAreAppliedToAnotherProcessByPid() throws {
         var ends: [Int32] = [0, 0]
-        #expect(pipe(&ends) == 0)
+        #expect(rune_pipe2(&ends, O_CLOEXEC) == 0)
         let pid = fork()
         if pid == 0 {
+            unblockSignalsAndArmAlarm()
             close(ends[1])
             var byte: UInt8 = 0
             _exit(read(ends[0], &byte, 1) == 0 ? 0 : 1)  // wait for the parent to close its end

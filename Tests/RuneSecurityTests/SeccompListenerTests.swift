@@ -26,7 +26,7 @@ import Testing
         let listener = try Self.listen(at: path)
         defer { close(listener) }
         var ends: [Int32] = [0, 0]
-        try Syscall.check("pipe") { pipe(&ends) }
+        try Syscall.check("pipe") { rune_pipe2(&ends, O_CLOEXEC) }
         defer { close(ends[0]); close(ends[1]) }
         let state = ContainerProcessState(pid: 4242, metadata: "MKNOD=/dev/null", state: State(id: "c1", status: "creating", pid: 4242, bundle: "/b"))
 
