@@ -33,11 +33,11 @@ run_with_deadline() {
     return "$rc"
 }
 
-# Swift Testing prints "◇ Test NAME started." and then "✔ Test NAME passed" or "✘ Test NAME failed".
+# Swift Testing prints "◇ Test NAME started." and then "✔ Test NAME [with N test cases] passed" or "... failed".
 unfinished_tests() {
     local started finished
-    started=$(sed -n 's/^◇ Test \(.*\) started\.$/\1/p' "$1" | sort -u)
-    finished=$(sed -n 's/^[✔✘] Test \(.*\) \(passed\|failed\).*/\1/p' "$1" | sort -u)
+    started=$(grep -v '^◇ Test \(case \|run \)' "$1" | sed -n 's/^◇ Test \(.*\) started\.$/\1/p' | sort -u)
+    finished=$(sed -n 's/^[✔✘] Test \(.*\) \(passed\|failed\) after.*/\1/p' "$1" | sed 's/ with [0-9]* test cases\?$//' | sort -u)
     comm -23 <(echo "$started") <(echo "$finished")
 }
 
