@@ -5,16 +5,16 @@ import RuneSystem
 /// RuneSecurity and libc and sends stdio to /dev/null (switchUser hands stdio to the new uid).
 /// The test runner is threaded, so a child can inherit a lock another thread held at the fork and never get it:
 /// such a child is ended by SIGALRM after 30 s and the body runs again in a new child, at most three times.
-func exitCodeOfChild(_ body: () -> Int32) -> Int32 {
-    var code = exitCodeOfOneChild(body)
-    for _ in 1..<3 where code == 128 + SIGALRM { code = exitCodeOfOneChild(body) }
+func exitCodeOfChild(alarmAfter seconds: UInt32 = 30, _ body: () -> Int32) -> Int32 {
+    var code = exitCodeOfOneChild(alarmAfter: seconds, body)
+    for _ in 1..<3 where code == 128 + SIGALRM { code = exitCodeOfOneChild(alarmAfter: seconds, body) }
     return code
 }
 
-private func exitCodeOfOneChild(_ body: () -> Int32) -> Int32 {
+private func exitCodeOfOneChild(alarmAfter seconds: UInt32, _ body: () -> Int32) -> Int32 {
     let pid = fork()
     if pid == 0 {
-        unblockSignalsAndArmAlarm()
+        unblockSignalsAndArmAlarm(seconds)
         let null = open("/dev/null", O_RDWR)
         dup2(null, 0)
         dup2(null, 1)
@@ -28,11 +28,11 @@ private func exitCodeOfOneChild(_ body: () -> Int32) -> Int32 {
 
 /// The runner's worker threads block SIGALRM (libdispatch blocks every asynchronous signal in them), and a forked
 /// child keeps its thread's mask: without this the alarm would never fire.
-func unblockSignalsAndArmAlarm() {
+func unblockSignalsAndArmAlarm(_ seconds: UInt32 = 30) {
     var none = sigset_t()
     sigemptyset(&none)
     pthread_sigmask(SIG_SETMASK, &none, nil)
-    alarm(30)
+    alarm(seconds)
 }
 
 func makeTemporaryDirectory() -> String {
