@@ -12,12 +12,17 @@ passed=0 failed=0 tiers_failed=""
 # fresh machine), so one hang costs one tier, not the whole CI budget, and says where it hung.
 DEADLINE=${TIER_DEADLINE:-1200}
 
+# A tier's session is out of reach of the terminal's Ctrl-C, so an interrupted run kills the current tier itself.
+tier_session="" watchdog=""
+trap 'kill -KILL -- "-$tier_session" 2>/dev/null; kill "$watchdog" 2>/dev/null; exit 130' INT TERM HUP
+
 # run_with_deadline LOGFILE CMD...: runs CMD in a session of its own; past the deadline, records what was still
 # running (the process tree, Swift Testing tests started and not finished) and kills the session.
 run_with_deadline() {
     local logfile=$1; shift
     setsid "$@" > "$logfile" 2>&1 &
     local pid=$!
+    tier_session=$pid
     ( trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
       sleep "$DEADLINE" & sleeper=$!
       wait "$sleeper"
@@ -26,10 +31,11 @@ run_with_deadline() {
         echo "=== tests started and not finished:"
         unfinished_tests "$logfile"; } >> "$logfile" 2>&1
       kill -KILL -- "-$pid" 2>/dev/null ) &
-    local watchdog=$!
+    watchdog=$!
     wait "$pid"
     local rc=$?
     kill "$watchdog" 2>/dev/null; wait "$watchdog" 2>/dev/null
+    tier_session="" watchdog=""
     return "$rc"
 }
 
