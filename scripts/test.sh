@@ -8,7 +8,7 @@ LOG=${TEST_LOG_DIR:-$REPO/out/test-logs}
 mkdir -p "$LOG"
 passed=0 failed=0 tiers_failed=""
 
-# A tier that hangs is ended after TIER_DEADLINE seconds (default 1200; the slowest tier takes about 5 minutes on a
+# A tier that hangs is ended after TIER_DEADLINE seconds (default 1200; the slowest tier takes about 6 minutes on a
 # fresh machine), so one hang costs one tier, not the whole CI budget, and says where it hung.
 DEADLINE=${TIER_DEADLINE:-1200}
 

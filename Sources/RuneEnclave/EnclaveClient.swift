@@ -145,13 +145,8 @@ extension SimPlatform {
 /// A host pty for `rune exec -t` into an enclave: the master goes to the console socket.
 enum HostPty {
     static func open(consoleSocket: String) throws(RuneError) -> (master: Int32, slave: Int32) {
-        let master = Glibc.open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
-        guard master >= 0 else { throw RuneError(.failed, "open /dev/ptmx: \(String(cString: strerror(errno)))") }
-        var name = [CChar](repeating: 0, count: 128)
-        guard rune_pty_slave_name(master, &name, name.count) == 0 else { throw RuneError(.failed, "ptsname: \(String(cString: strerror(errno)))") }
-        let slavePath = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let slave = Glibc.open(slavePath, O_RDWR | O_NOCTTY | O_CLOEXEC)
-        guard slave >= 0 else { throw RuneError(.failed, "open pty slave: \(String(cString: strerror(errno)))") }
+        let master: Int32, slave: Int32
+        do { (master, slave, _) = try Pty.openPair() } catch { throw RuneError(.failed, "\(error)") }
         let sock = try connectUnix(consoleSocket)
         var fds = [master]
         let label = Array("/dev/ptmx".utf8)

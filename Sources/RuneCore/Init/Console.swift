@@ -6,12 +6,8 @@ import RuneSystem
 /// and whose slave becomes stdio, the controlling terminal and /dev/console.
 enum Console {
     static func setup(socketFd: Int32, mountConsole: Bool, size: (UInt16, UInt16)?) throws(SyscallError) {
-        let master = try Syscall.check("open", "/dev/ptmx") { open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC) }
+        let (master, slave, slavePath) = try Pty.openPair()
         defer { close(master) }
-        var name = [CChar](repeating: 0, count: 128)
-        try Syscall.check("ptsname", "/dev/ptmx") { rune_pty_slave_name(master, &name, name.count) }
-        let slavePath = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let slave = try Syscall.check("open", slavePath) { open(slavePath, O_RDWR | O_NOCTTY | O_CLOEXEC) }
         if let (rows, cols) = size {
             var ws = winsize(ws_row: rows, ws_col: cols, ws_xpixel: 0, ws_ypixel: 0)
             _ = rune_ioctl_ptr(slave, UInt(TIOCSWINSZ), &ws)
