@@ -1,23 +1,36 @@
+import Glibc
 import RuneSystem
 
 /// Creating cpuset directories: a new cpuset cgroup starts with empty cpus and mems and refuses
 /// tasks until they are set, so each new level copies them from its parent (as runc does).
 enum CpusetTree {
+    /// Makes `dir` (and missing parents) with cpus and mems filled. The usual case, a new directory
+    /// under a filled parent, is one mkdir, two reads of the parent and two writes.
     static func create(_ dir: String) throws(CgroupError) {
-        if FileSystem.isDirectory(dir), isFilled(dir) { return }
-        let parent = CgroupLayout.parentDirectory(dir)
-        // A missing parent is made (and filled) first; only a parent that exists without cpuset files
-        // means we walked out of the hierarchy.
-        if !FileSystem.isDirectory(parent), parent != "/" { try create(parent) }
-        guard CgroupFiles.exists(parent + "/cpuset.cpus") else {
-            // The hierarchy root is reached without finding a filled cpuset: only plain mkdir is left.
-            try CgroupFiles.makeDirectory(dir)
+        if mkdir(dir, 0o755) == 0 { return try fill(dir) }
+        let err = errno
+        if err == EEXIST, FileSystem.isDirectory(dir) {
+            if !isFilled(dir) { try fill(dir) }
             return
         }
+        let parent = CgroupLayout.parentDirectory(dir)
+        guard err == ENOENT, parent != "/" else { throw .system(SyscallError(name: "mkdir", errno: err == EEXIST ? ENOTDIR : err, context: dir)) }
         try create(parent)
         try CgroupFiles.makeDirectory(dir)
-        for file in ["cpuset.cpus", "cpuset.mems"] where (CgroupFiles.readTrimmed(dir + "/" + file) ?? "").isEmpty {
-            try CgroupFiles.write(dir + "/" + file, try CgroupFiles.read(parent + "/" + file))
+        try fill(dir)
+    }
+
+    /// Copies cpus and mems from the parent, filling the parent first if it is an empty cpuset itself.
+    /// A parent without the files is not a cpuset (the hierarchy was left): nothing to copy.
+    private static func fill(_ dir: String) throws(CgroupError) {
+        let parent = CgroupLayout.parentDirectory(dir)
+        for file in ["cpuset.cpus", "cpuset.mems"] {
+            guard var value = try? CgroupFiles.read(parent + "/" + file) else { return }
+            if CgroupFiles.trim(value).isEmpty && parent != "/" {
+                try create(parent)
+                value = try CgroupFiles.read(parent + "/" + file)
+            }
+            try CgroupFiles.write(dir + "/" + file, value)
         }
     }
 

@@ -11,6 +11,10 @@ struct Bootstrap {
     var gidMap: String?
     var setgroupsDeny = false
     var oomScoreAdj: Int?
+    /// rune makes the new network namespace and the container process joins it (Launch): nsexec's unshare
+    /// is then ~0.3 ms shorter, and that unshare is on the path to the container process's start. Only
+    /// for root without a user namespace, where either way the namespace belongs to the host's user namespace.
+    var networkFromHost = false
 
     static let flags: [String: Int32] = [
         "pid": Int32(RUNE_CLONE_NEWPID), "network": Int32(RUNE_CLONE_NEWNET), "mount": Int32(RUNE_CLONE_NEWNS), "ipc": Int32(RUNE_CLONE_NEWIPC),
@@ -33,6 +37,12 @@ struct Bootstrap {
             setgroupsDeny = getuid() != 0
         }
         oomScoreAdj = spec.process?.oomScoreAdj
+        let newUser = Int32(RUNE_CLONE_NEWUSER), newNet = Int32(RUNE_CLONE_NEWNET)
+        let userNamespace = cloneFlags & newUser != 0 || namespacePaths.contains { $0.0 == newUser }
+        if cloneFlags & newNet != 0 && !userNamespace && geteuid() == 0 {
+            cloneFlags &= ~newNet
+            networkFromHost = true
+        }
     }
 
     /// Joins every namespace of a running container (for exec).

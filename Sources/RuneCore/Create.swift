@@ -123,9 +123,11 @@ struct Launch {
             config.agentFd = base + 3
         }
         let exe = runtime.initExecutable(enclave)
+        let bootstrap = Bootstrap(spec: spec)
+        config.networkFromHost = bootstrap.networkFromHost
         // The init starts up and makes its namespaces on another CPU while the cgroups are made; it
         // places itself in them when they are ready. Its own pid comes from nsexec (config.hostPid stays 0).
-        let pending = try PendingInit.spawn(executable: exe, bootstrap: Bootstrap(spec: spec), pipeFd: base, extraFds: extra,
+        let pending = try PendingInit.spawn(executable: exe, bootstrap: bootstrap, pipeFd: base, extraFds: extra,
                                             scratchDir: stateDir)
         // The init's path (exec, start-up, namespaces, then the whole rootfs) is the longer one; the cgroups
         // need only exist once it has unshared. The new process often starts queued on this CPU (the other
@@ -138,9 +140,16 @@ struct Launch {
         }
         config.cgroupPaths = cgroups.paths
         config.cgroupHierarchies = cgroupHierarchies
-        let child = try pending.finish(cgroup: cgroups, config: config)
-        Log.step("create: init pid \(child.initPid)")
+        try pending.place(in: cgroups, config: config)
+        // While nsexec places itself and forks (this process sleeps then, leaving it the CPU), then while
+        // the container process starts up and mounts, rune makes its network namespace and writes the limits.
+        let child = try pending.started()
         initPid = child.initPid
+        Log.step("create: init pid \(child.initPid)")
+        do { try finishHostSide(pending, cgroups: cgroups, spec: spec, networkFromHost: bootstrap.networkFromHost) } catch {
+            close(child.channel.fd)
+            throw error
+        }
         // The state is read and encoded while the init sets up the container (this process has nothing
         // else to do then); once it reports ready, only the file is written. The pid is the init's for good.
         // An init that has already failed and gone has its error waiting in the socket, for serve to report.
@@ -172,7 +181,7 @@ struct Launch {
         return state
     }
 
-    /// The container's cgroups, made and limited (only the permitted ones when rootless).
+    /// The container's cgroups, made (only the permitted ones when rootless); `limit` writes the limits.
     mutating func makeCgroups(_ spec: Spec) throws(RuneError) -> CgroupManager {
         do {
             let mountInfo = try? FileSystem.readString("/proc/self/mountinfo")
@@ -183,15 +192,30 @@ struct Launch {
             if runtime.rootless {
                 let permitted = try planned.createPermitted()
                 cgroup = permitted
-                for warning in try permitted.apply(spec.linux?.resources, deviceRules: false) { Log.warn(warning) }
                 return permitted
             }
             cgroup = planned
             try planned.create()
-            for warning in try planned.apply(spec.linux?.resources) { Log.warn(warning) }
             Log.step("create: cgroups ready")
             return planned
         } catch { throw RuneError(.failed, "\(error)") }
+    }
+
+    /// What the placed container process waits for: `linux.resources` written (rootless: without device
+    /// rules, as runc) and, for Bootstrap.networkFromHost, its new network namespace.
+    func finishHostSide(_ pending: PendingInit, cgroups: CgroupManager, spec: Spec, networkFromHost: Bool) throws(RuneError) {
+        if networkFromHost {
+            let netns: Int32
+            do { netns = try NetworkNamespace.makeDetached() } catch {
+                throw RuneError.wrap(error.rune, "create network namespace")
+            }
+            defer { close(netns) }
+            try pending.sendHost(.hostNetwork, fd: netns)
+        }
+        do {
+            for warning in try cgroups.apply(spec.linux?.resources, deviceRules: !runtime.rootless) { Log.warn(warning) }
+        } catch { throw RuneError(.failed, "\(error)") }
+        try pending.sendHost(.hostReady)
     }
 
     /// Undoes a failed create: the init process, its cgroups and the state directory.

@@ -27,6 +27,8 @@ public struct InitConfig: Codable, Sendable {
     /// The host's v1 cgroup hierarchies (names under /sys/fs/cgroup) in mount order, from the mountinfo
     /// rune read for the cgroups, so that the init does not read it again for a `cgroup` mount.
     public var cgroupHierarchies: [String]?
+    /// The `hostReady` frame carries the network namespace to join (Bootstrap.networkFromHost).
+    public var networkFromHost = false
 }
 
 // The JSON mapping (OCISpec's fast path, which also provides Codable): the init decodes this at every
@@ -56,6 +58,7 @@ extension InitConfig: JSONTreeObject {
         try fields.map("hostPid", &hostPid)
         try fields.map("agentFd", &agentFd)
         try fields.map("cgroupHierarchies", &cgroupHierarchies)
+        try fields.map("networkFromHost", &networkFromHost)
     }
 
     public init(from decoder: any Decoder) throws { self = try JSONTreeBridge.decode(from: decoder) }

@@ -113,6 +113,13 @@ struct PendingInit {
     /// Sends where to place the container (the bootstrap's second batch), then the configuration, which
     /// waits in the socket for the container process; returns once nsexec reported that process's pid.
     func finish(cgroup: CgroupManager, config: InitConfig) throws(RuneError) -> InitProcess {
+        try place(in: cgroup, config: config)
+        return try started()
+    }
+
+    /// Sends where to place the container and then its configuration (the container process reads it
+    /// as soon as it starts). On failure the init is stopped.
+    func place(in cgroup: CgroupManager, config: InitConfig) throws(RuneError) {
         close(childEnd)
         do {
             let placement = cgroup.selfPlacement
@@ -120,6 +127,26 @@ struct PendingInit {
             do { try channel.send(.config, try JSON.encoder.encodeBytes(config)) } catch {
                 throw RuneError(.failed, "send config to container init: \(error)")
             }
+        } catch {
+            abort(closing: false)
+            throw RuneError.wrap(error, "container init")
+        }
+    }
+
+    /// Sends the container process one of the frames HostReadiness reads. One that is gone already (EPIPE)
+    /// left its error in the socket, which `serve` reports.
+    func sendHost(_ type: InitMessage, fd: Int32? = nil) throws(RuneError) {
+        do {
+            if let fd { try channel.send(type, fd: fd) } else { try channel.send(type) }
+        } catch {
+            if error.errno == EPIPE || error.errno == ECONNRESET { return }
+            throw RuneError.wrap(error.rune, "container init")
+        }
+    }
+
+    /// Returns once nsexec reported the container process's pid.
+    func started() throws(RuneError) -> InitProcess {
+        do {
             // The stage that reports exits right after it (stage 0 last): waiting for stage 0 first wakes
             // rune once, and the report is then read without blocking.
             _ = try? Spawner.wait(stage0)

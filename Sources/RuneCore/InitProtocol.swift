@@ -8,7 +8,7 @@ public enum InitMessage: UInt32, Sendable {
     case bootEnd = 0, bootCloneFlags = 1, bootNamespacePath = 2, bootUidMap = 3, bootGidMap = 4
     case bootSetgroupsDeny = 5, bootOomScoreAdj = 6, bootCgroupTasks = 7, bootCgroup2Dir = 8
     case pids = 100, error = 101
-    case config = 200, runHooks = 201, hooksDone = 202, ready = 203, seccompFd = 204, seccompDone = 205
+    case config = 200, runHooks = 201, hooksDone = 202, ready = 203, seccompFd = 204, seccompDone = 205, hostNetwork = 206, hostReady = 207
 }
 
 public struct InitChannel: Sendable {

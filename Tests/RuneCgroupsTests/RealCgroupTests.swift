@@ -93,6 +93,25 @@ struct RealCgroupTests {
         for path in m.paths.values { #expect(!FileSystem.exists(path)) }
     }
 
+    /// Missing cpuset levels are made and filled on the way down, and an existing level left empty (a
+    /// cpuset that cannot take tasks) is filled from its parent before its child copies it.
+    @Test func nestedCpusetLevelsAreFilled() throws {
+        let top = "rune-test-" + randomSuffix()
+        let root = "/sys/fs/cgroup/cpuset"
+        guard FileSystem.exists(root + "/cpuset.cpus") else { return }
+        defer { for dir in ["/\(top)/a/b/c", "/\(top)/a/b", "/\(top)/a", "/\(top)/x/y", "/\(top)/x", "/\(top)"] { rmdir(root + dir) } }
+        try CpusetTree.create(root + "/\(top)/a/b/c")
+        try FileSystem.makeDirectories(root + "/\(top)/x")
+        #expect(Self.read(root + "/\(top)/x/cpuset.cpus").isEmpty)
+        try CpusetTree.create(root + "/\(top)/x/y")
+        for dir in ["/\(top)", "/\(top)/a", "/\(top)/a/b", "/\(top)/a/b/c", "/\(top)/x", "/\(top)/x/y"] {
+            #expect(Self.read(root + dir + "/cpuset.cpus") == Self.read(root + "/cpuset.cpus"), "\(dir)")
+            #expect(Self.read(root + dir + "/cpuset.mems") == Self.read(root + "/cpuset.mems"), "\(dir)")
+        }
+        // Made again: already filled, left alone.
+        try CpusetTree.create(root + "/\(top)/a/b/c")
+    }
+
     @Test func invalidValueFromTheKernelNamesFileAndValue() throws {
         let id = "rune-test-" + randomSuffix()
         let m = try CgroupManager.load(cgroupsPath: "/" + id, containerID: id)

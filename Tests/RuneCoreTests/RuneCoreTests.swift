@@ -1,5 +1,7 @@
 import Glibc
 import Testing
+import CRuneLinux
+import OCISpec
 @testable import RuneCore
 
 @Suite struct SignalParsingTests {
@@ -118,3 +120,34 @@ import Testing
 
 import RuneSystem
 private func RuneSystem_removeTree(_ path: String) throws { try FileSystem.removeTree(path) }
+
+@Suite(.enabled(if: geteuid() == 0, "rune makes the network namespace only as root"))
+struct BootstrapTests {
+    static func spec(_ namespaces: [LinuxNamespace]) -> Spec {
+        var spec = Spec.defaultSpec(rootless: false)
+        spec.linux?.namespaces = namespaces
+        return spec
+    }
+
+    /// Without a user namespace rune makes the new network namespace and nsexec leaves it out.
+    @Test func aNewNetworkNamespaceIsMadeByRune() {
+        let b = Bootstrap(spec: Self.spec([LinuxNamespace(type: "pid"), LinuxNamespace(type: "network")]))
+        #expect(b.networkFromHost)
+        #expect(b.cloneFlags == Int32(RUNE_CLONE_NEWPID))
+    }
+
+    /// With a user namespace (new or joined) the network namespace must belong to it: nsexec makes it.
+    @Test func withAUserNamespaceNsexecMakesIt() {
+        for user in [LinuxNamespace(type: "user"), LinuxNamespace(type: "user", path: "/proc/1/ns/user")] {
+            let b = Bootstrap(spec: Self.spec([user, LinuxNamespace(type: "network")]))
+            #expect(!b.networkFromHost)
+            #expect(b.cloneFlags & Int32(RUNE_CLONE_NEWNET) != 0)
+        }
+    }
+
+    /// A network namespace joined by path, or none at all, is nothing for rune to make.
+    @Test func aJoinedOrAbsentNetworkNamespaceIsLeftAlone() {
+        #expect(!Bootstrap(spec: Self.spec([LinuxNamespace(type: "network", path: "/proc/1/ns/net")])).networkFromHost)
+        #expect(!Bootstrap(spec: Self.spec([LinuxNamespace(type: "pid")])).networkFromHost)
+    }
+}

@@ -1,5 +1,7 @@
 """All six hook kinds: they run, in spec order, with the state JSON on stdin."""
 import json
+import os
+import sys
 
 import pytest
 
@@ -137,3 +139,24 @@ def test_in_container_hooks_see_the_host_pid(rt, bundle, cid, hostdir):
              "the startContainer hook")
     assert json.loads((hostdir / "startContainer.json").read_text())["pid"] == pid
     assert rt.cmd("delete", "--force", cid).rc == 0
+
+
+NETNS_HOOK = ("import json, os, sys; state = json.load(sys.stdin); "
+              "print(os.readlink('/proc/self/ns/net'), os.readlink('/proc/%d/ns/net' % state['pid']), "
+              "file=open(sys.argv[1], 'w'))")
+
+
+def test_host_side_hooks_run_in_the_host_network_namespace(rt, bundle, cid, hostdir):
+    # prestart and createRuntime (CNI's place) run in the runtime's network namespace while the container
+    # process is already in its own; so does poststart.
+    b = bundle().args("sleep", "1000")
+    kinds = ("prestart", "createRuntime", "poststart")
+    b.config["hooks"] = {k: [{"path": sys.executable, "args": ["python3", "-c", NETNS_HOOK, str(hostdir / k)]}]
+                         for k in kinds}
+    res = rt.create(cid, b)
+    assert res.rc == 0, str(res)
+    container = os.readlink(f"/proc/{rt.state(cid)['pid']}/ns/net")
+    host = os.readlink("/proc/self/ns/net")
+    assert container != host
+    for kind in kinds:
+        assert (hostdir / kind).read_text().split() == [host, container], kind

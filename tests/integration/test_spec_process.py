@@ -175,6 +175,16 @@ def test_namespaces_differ_from_host(rt, bundle, cid):
         assert inside[name] != os.readlink(f"/proc/self/ns/{name}"), name
 
 
+def test_new_network_namespace_is_what_sysfs_and_proc_show(rt, bundle, cid):
+    # sysfs lists the devices of the network namespace of the process that mounted it; this host has
+    # more than lo, so a sysfs mounted before the container process entered its namespace would show them.
+    assert sorted(os.listdir("/sys/class/net")) != ["lo"]
+    b = bundle().sh("readlink /proc/self/ns/net; ls /sys/class/net; cut -d: -f1 /proc/net/dev | tail -n +3")
+    out = run_ok(rt, cid, b).split()
+    assert out[0] != os.readlink("/proc/self/ns/net")
+    assert out[1:] == ["lo", "lo"]
+
+
 def test_default_spec_shares_cgroup_namespace_with_host(rt, bundle, cid):
     out = run_ok(rt, cid, bundle().args("readlink", "/proc/self/ns/cgroup"))
     assert out.strip() == os.readlink("/proc/self/ns/cgroup")

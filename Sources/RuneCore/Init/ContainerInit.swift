@@ -32,8 +32,12 @@ public enum ContainerInit {
     }
 
     static func initContainer(_ config: InitConfig, _ channel: InitChannel) throws {
-        if config.enclave != nil, let preload = enclavePreload { try preload(config) }
-        let builder = RootfsBuilder(config: config)
+        let host = HostReadiness(config: config, channel: channel)
+        if config.enclave != nil, let preload = enclavePreload {
+            try host.wait()
+            try preload(config)
+        }
+        let builder = RootfsBuilder(config: config, host: host)
         if config.spec.linux?.namespaces?.contains(where: { $0.type == "mount" }) ?? false {
             let needsHooks = !(config.spec.hooks?.prestart ?? []).isEmpty || !(config.spec.hooks?.createRuntime ?? []).isEmpty
             try builder.prepare { () throws(RuneError) in
@@ -49,6 +53,7 @@ public enum ContainerInit {
             // runc creates a missing cwd inside the container.
             try? FileSystem.makeDirectories(config.process.cwd.isEmpty ? "/" : config.process.cwd)
         }
+        try host.wait()
         if let fd = config.consoleFd {
             let size = config.process.consoleSize.map { (UInt16($0.height), UInt16($0.width)) }
             try Console.setup(socketFd: fd, mountConsole: true, size: size)
@@ -87,5 +92,49 @@ public enum ContainerInit {
         try beforeRelease()
         try FileSystem.writeAll(fd: fd, [0x30], context: "exec fifo")
         close(fd)
+    }
+}
+
+/// What rune finishes on the host while the container process starts, read the first time something
+/// needs it: the network namespace rune made (InitConfig.networkFromHost: a `hostNetwork` frame with its
+/// fd), then `hostReady`, after which the cgroup limits (device rules among them) hold. Until then the
+/// process only mounts what depends on neither, so rune's work and its own overlap.
+final class HostReadiness {
+    private let config: InitConfig
+    private let channel: InitChannel
+    private var joinedNetwork = false
+    private var ready = false
+
+    init(config: InitConfig, channel: InitChannel) {
+        self.config = config
+        self.channel = channel
+        joinedNetwork = !config.networkFromHost
+    }
+
+    /// In the container's network namespace (sysfs shows the namespace of the process that mounts it).
+    func network() throws(RuneError) {
+        guard !joinedNetwork else { return }
+        joinedNetwork = true
+        do {
+            guard let got = try channel.receiveFd(), got.type == InitMessage.hostNetwork.rawValue else {
+                throw RuneError(.failed, "container init: no network namespace received")
+            }
+            defer { close(got.fd) }
+            try Syscall.check("setns", "network namespace") { rune_setns(got.fd, Int32(RUNE_CLONE_NEWNET)) }
+        } catch let error as SyscallError { throw error.rune } catch let error as RuneError { throw error } catch {
+            throw RuneError(.failed, "\(error)")
+        }
+    }
+
+    /// Everything rune does on the host is done.
+    func wait() throws(RuneError) {
+        try network()
+        guard !ready else { return }
+        ready = true
+        let frame: (type: UInt32, payload: [UInt8])?
+        do { frame = try channel.receive() } catch { throw error.rune }
+        guard let frame, frame.type == InitMessage.hostReady.rawValue else {
+            throw RuneError(.failed, "container init: rune did not finish the cgroups")
+        }
     }
 }

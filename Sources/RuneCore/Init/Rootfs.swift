@@ -7,6 +7,7 @@ import RuneSystem
 /// in runc's order: propagation, rootfs bind, spec mounts, devices, hooks, pivot_root.
 struct RootfsBuilder {
     let config: InitConfig
+    let host: HostReadiness
     var spec: Spec { config.spec }
     var rootfs: String { config.rootfs }
 
@@ -20,7 +21,12 @@ struct RootfsBuilder {
             try mountCall(rootfs, rootfs, "bind", UInt(MS_BIND) | UInt(MS_REC), nil, context: rootfs)
             let root = try SafeRoot(rootfs)
             defer { root.close() }
-            for mount in spec.mounts ?? [] { try mountOne(mount, root: root) }
+            for mount in spec.mounts ?? [] {
+                // sysfs shows the network namespace of the mounting process.
+                if mount.type == "sysfs" { try host.network() }
+                try mountOne(mount, root: root)
+            }
+            try host.wait()
             let devices = DeviceSetup(config: config, root: root)
             try devices.create()
         } catch let e as SyscallError { throw RuneError(.failed, "rootfs \(rootfs): \(e)") } catch let e as RuneError { throw e } catch {
