@@ -90,6 +90,68 @@ struct Launch {
 
     mutating func run(spec: Spec, process: Process, bundle: String, options: CreateOptions,
                       enclave: EnclaveSettings?) throws(RuneError) -> ContainerState {
+        // The init starts up and makes its namespaces on another CPU while the cgroups are made; it
+        // places itself in them when they are ready.
+        let spawned = try spawnInit(spec: spec, process: process, bundle: bundle, options: options, enclave: enclave)
+        let pending = spawned.pending
+        // The init's path (exec, start-up, namespaces, then the whole rootfs) is the longer one; the cgroups
+        // need only exist once it has unshared. The new process often starts queued on this CPU (the other
+        // one busy with the last container's teardown), so it goes first: `run` 5.8 -> 5.4 ms (bench).
+        sched_yield()
+        let cgroups: CgroupManager
+        do { cgroups = try makeCgroups(spec) } catch {
+            pending.abort()
+            throw error
+        }
+        var config = spawned.config
+        config.cgroupPaths = cgroups.paths
+        config.cgroupHierarchies = cgroupHierarchies
+        try pending.place(in: cgroups, config: config)
+        // While nsexec places itself and forks (this process sleeps then, leaving it the CPU), then while
+        // the container process starts up and mounts, rune makes its network namespace and writes the limits.
+        let child = try pending.started()
+        initPid = child.initPid
+        Log.step("create: init pid \(child.initPid)")
+        do { try finishHostSide(pending, cgroups: cgroups, spec: spec, networkFromHost: config.networkFromHost) } catch {
+            close(child.channel.fd)
+            throw error
+        }
+        // The state is read and encoded while the init sets up the container (this process has nothing
+        // else to do then); once it reports ready, only the file is written. The pid is the init's for good.
+        // An init that has already failed and gone has its error waiting in the socket, for serve to report.
+        let rootfs = config.rootfs
+        let early = ProcessTable.startTime(of: initPid)
+        var state = ContainerState(id: id, bundle: bundle, rootfs: rootfs, initPid: initPid, initStartTime: early ?? 0,
+                                   created: ProcessTable.timestamp(), owner: "", cgroupPaths: cgroups.paths,
+                                   config: spec, enclave: enclave)
+        let encoded = early == nil ? nil : try runtime.store.encode(state)
+        let pid = initPid, hookBase = state
+        try child.serve(config, hooks: { () throws(RuneError) in
+            let hs = runtime.hookState(hookBase, status: .creating)
+            try HookRunner.run(spec.hooks?.prestart, kind: "prestart", state: hs)
+            try HookRunner.run(spec.hooks?.createRuntime, kind: "createRuntime", state: hs)
+        }, seccompListener: { (fd: Int32) throws(RuneError) in
+            try SeccompLoader.forward(fd, spec: spec, id: id, pid: pid, bundle: bundle)
+        })
+        Log.step("create: init ready")
+        if let encoded {
+            try runtime.store.save(encoded, id: id)
+        } else {
+            guard let start = ProcessTable.startTime(of: initPid) else {
+                throw RuneError(.failed, "container init exited unexpectedly")
+            }
+            state.initStartTime = start
+            try runtime.store.save(state)
+        }
+        // runc 1.1 runs poststart when the init has been set up, at the end of create; rune follows it.
+        try HookRunner.run(spec.hooks?.poststart, kind: "poststart", state: runtime.hookState(state, status: .created))
+        return state
+    }
+
+    /// The exec fifo, console and agent fds, the init's configuration (without the cgroups), and the
+    /// init spawned with its namespace batch.
+    func spawnInit(spec: Spec, process: Process, bundle: String, options: CreateOptions,
+                   enclave: EnclaveSettings?) throws(RuneError) -> (pending: PendingInit, config: InitConfig) {
         let fifoPath = stateDir + "/exec.fifo"
         guard mkfifo(fifoPath, 0o622) == 0 else { throw SyscallError(name: "mkfifo", errno: errno, context: fifoPath).rune }
         // The umask must not take the write bit a non-root container user needs (as runc does).
@@ -122,66 +184,15 @@ struct Launch {
             extra.append((agent, base + 3))
             config.agentFd = base + 3
         }
-        let exe = runtime.initExecutable(enclave)
         let bootstrap = Bootstrap(spec: spec)
         config.networkFromHost = bootstrap.networkFromHost
-        // The init starts up and makes its namespaces on another CPU while the cgroups are made; it
-        // places itself in them when they are ready. Its own pid comes from nsexec (config.hostPid stays 0).
-        let pending = try PendingInit.spawn(executable: exe, bootstrap: bootstrap, pipeFd: base, extraFds: extra,
-                                            scratchDir: stateDir)
-        // The init's path (exec, start-up, namespaces, then the whole rootfs) is the longer one; the cgroups
-        // need only exist once it has unshared. The new process often starts queued on this CPU (the other
-        // one busy with the last container's teardown), so it goes first: `run` 5.8 -> 5.4 ms (bench).
-        sched_yield()
-        let cgroups: CgroupManager
-        do { cgroups = try makeCgroups(spec) } catch {
-            pending.abort()
-            throw error
-        }
-        config.cgroupPaths = cgroups.paths
-        config.cgroupHierarchies = cgroupHierarchies
-        try pending.place(in: cgroups, config: config)
-        // While nsexec places itself and forks (this process sleeps then, leaving it the CPU), then while
-        // the container process starts up and mounts, rune makes its network namespace and writes the limits.
-        let child = try pending.started()
-        initPid = child.initPid
-        Log.step("create: init pid \(child.initPid)")
-        do { try finishHostSide(pending, cgroups: cgroups, spec: spec, networkFromHost: bootstrap.networkFromHost) } catch {
-            close(child.channel.fd)
-            throw error
-        }
-        // The state is read and encoded while the init sets up the container (this process has nothing
-        // else to do then); once it reports ready, only the file is written. The pid is the init's for good.
-        // An init that has already failed and gone has its error waiting in the socket, for serve to report.
-        let early = ProcessTable.startTime(of: initPid)
-        var state = ContainerState(id: id, bundle: bundle, rootfs: rootfs, initPid: initPid, initStartTime: early ?? 0,
-                                   created: ProcessTable.timestamp(), owner: "", cgroupPaths: cgroups.paths,
-                                   config: spec, enclave: enclave)
-        let encoded = early == nil ? nil : try runtime.store.encode(state)
-        let pid = initPid, hookBase = state
-        try child.serve(config, hooks: { () throws(RuneError) in
-            let hs = runtime.hookState(hookBase, status: .creating)
-            try HookRunner.run(spec.hooks?.prestart, kind: "prestart", state: hs)
-            try HookRunner.run(spec.hooks?.createRuntime, kind: "createRuntime", state: hs)
-        }, seccompListener: { (fd: Int32) throws(RuneError) in
-            try SeccompLoader.forward(fd, spec: spec, id: id, pid: pid, bundle: bundle)
-        })
-        Log.step("create: init ready")
-        if let encoded {
-            try runtime.store.save(encoded, id: id)
-        } else {
-            guard let start = ProcessTable.startTime(of: initPid) else {
-                throw RuneError(.failed, "container init exited unexpectedly")
-            }
-            state.initStartTime = start
-            try runtime.store.save(state)
-        }
-        // runc 1.1 runs poststart when the init has been set up, at the end of create; rune follows it.
-        try HookRunner.run(spec.hooks?.poststart, kind: "poststart", state: runtime.hookState(state, status: .created))
-        return state
+        // Its own pid comes from nsexec (config.hostPid stays 0).
+        let pending = try PendingInit.spawn(executable: runtime.initExecutable(enclave), bootstrap: bootstrap, pipeFd: base,
+                                            extraFds: extra, scratchDir: stateDir)
+        return (pending, config)
     }
 
-    /// The container's cgroups, made (only the permitted ones when rootless); `limit` writes the limits.
+    /// The container's cgroups, made (only the permitted ones when rootless); `finishHostSide` writes the limits.
     mutating func makeCgroups(_ spec: Spec) throws(RuneError) -> CgroupManager {
         do {
             let mountInfo = try? FileSystem.readString("/proc/self/mountinfo")

@@ -100,7 +100,7 @@ struct PendingInit {
         }
         defer { close(sealed) }
         do {
-            let stage0 = try Spawner.spawn(executable: "/proc/self/fd/" + String(decimal: sealed), argv0: "rune", arguments: ["init"],
+            let stage0 = try Spawner.spawn(executable: .fd(sealed), argv0: "rune", arguments: ["init"],
                                            environment: ["_RUNE_INITPIPE=" + String(decimal: pipeFd)] + InitProcess.initEnvironment(),
                                            fds: [(pair[1], pipeFd)] + extraFds)
             return PendingInit(channel: InitChannel(fd: pair[0]), stage0: stage0, childEnd: pair[1])

@@ -10,6 +10,17 @@ public enum Spawner {
         executable: String, argv0: String? = nil, arguments: [String], environment: [String], fds: [(Int32, Int32)],
         setsid: Bool = false
     ) throws(SyscallError) -> pid_t {
+        try spawn(executable: .path(executable), argv0: argv0, arguments: arguments, environment: environment, fds: fds,
+                  setsid: setsid)
+    }
+
+    /// What to run: a path, or a file open at an fd (run through /proc/self/fd).
+    public enum Executable { case path(String), fd(Int32) }
+
+    public static func spawn(
+        executable: Executable, argv0: String? = nil, arguments: [String], environment: [String], fds: [(Int32, Int32)],
+        setsid: Bool = false
+    ) throws(SyscallError) -> pid_t {
         // Move sources out of the way first, so that a dup2 onto its own number cannot keep CLOEXEC.
         var moved: [(Int32, Int32)] = []
         defer { for (fd, _) in moved { close(fd) } }
@@ -17,10 +28,19 @@ public enum Spawner {
             let high = try Syscall.check("fcntl", "F_DUPFD_CLOEXEC") { fcntl(source, F_DUPFD_CLOEXEC, 256) }
             moved.append((high, target))
         }
+        // The child resolves /proc/self/fd/N after its dup2s, so N is moved above every target too.
+        let path: String
+        switch executable {
+        case .path(let p): path = p
+        case .fd(let fd):
+            let high = try Syscall.check("fcntl", "F_DUPFD_CLOEXEC") { fcntl(fd, F_DUPFD_CLOEXEC, 256) }
+            moved.append((high, -1))
+            path = "/proc/self/fd/" + String(decimal: high)
+        }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        for (high, target) in moved { posix_spawn_file_actions_adddup2(&actions, high, target) }
+        for (high, target) in moved where target >= 0 { posix_spawn_file_actions_adddup2(&actions, high, target) }
 
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)
@@ -34,11 +54,11 @@ public enum Spawner {
         posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | (setsid ? 0x80 : 0)))
 
         var pid: pid_t = 0
-        let argv = ([argv0 ?? executable] + arguments).map { strdup($0) } + [nil]
+        let argv = ([argv0 ?? path] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
-        let rc = posix_spawn(&pid, executable, &actions, &attr, argv, envp)
-        if rc != 0 { throw SyscallError(name: "posix_spawn", errno: rc, context: executable) }
+        let rc = posix_spawn(&pid, path, &actions, &attr, argv, envp)
+        if rc != 0 { throw SyscallError(name: "posix_spawn", errno: rc, context: path) }
         return pid
     }
 

@@ -151,3 +151,17 @@ struct BootstrapTests {
         #expect(!Bootstrap(spec: Self.spec([LinuxNamespace(type: "pid")])).networkFromHost)
     }
 }
+
+@Suite struct SpawnerTests {
+    /// The file to run is open at an fd that is also a target of the fds the child gets: it still runs
+    /// (the child resolves /proc/self/fd/N after its dup2s, so N must not be one of them).
+    @Test func anExecutableFdThatIsAlsoATargetStillRuns() throws {
+        let program = open("/bin/true", RUNE_O_PATH | O_CLOEXEC)
+        #expect(program >= 0)
+        defer { close(program) }
+        let other = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        defer { close(other) }
+        let pid = try Spawner.spawn(executable: .fd(program), arguments: [], environment: [], fds: [(other, program)])
+        #expect(Spawner.exitCode(try Spawner.wait(pid)) == 0)
+    }
+}
