@@ -9,11 +9,10 @@
  * straight into the cgroup2 directory (clone3 CLONE_INTO_CGROUP). Moving one's own single thread skips the
  * kernel's global threadgroup lock, whose write side waits for an RCU grace period (~10 ms) on every
  * cgroup.procs write; placement by the parent, as runc and crun do it, pays that on every container start.
- * Without a user namespace or namespace paths, stage 0 does stage 1's work itself: it unshares first (a new
- * network namespace is then rune's to make, Bootstrap.networkFromHost) while rune makes the cgroups, then
- * reads the cgroup batch and places
- * itself; the cgroup namespace, whose root is the cgroup at unshare time, is made by stage 2, which starts
- * in every cgroup. Otherwise stage 0 places itself first, as the joined or new user namespace may not
+ * Without a user namespace or namespace paths, stage 0 does stage 1's work itself: it unshares first while
+ * rune makes the cgroups (a new network namespace is rune's to make then, Bootstrap.networkFromHost), reads
+ * the cgroup batch and places itself; the cgroup namespace, whose root is the cgroup at unshare time, is
+ * made by stage 2, which starts in every cgroup. Otherwise stage 0 places itself first, as the joined or new user namespace may not
  * write the host's cgroup files, and forks stage 1. */
 #define _GNU_SOURCE
 #include "rune_linux.h"

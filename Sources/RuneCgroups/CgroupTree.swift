@@ -14,7 +14,9 @@ enum CpusetTree {
             return
         }
         let parent = CgroupLayout.parentDirectory(dir)
-        guard err == ENOENT, parent != "/" else { throw .system(SyscallError(name: "mkdir", errno: err == EEXIST ? ENOTDIR : err, context: dir)) }
+        guard err == ENOENT, parent != "/" else {
+            throw .system(SyscallError(name: "mkdir", errno: err == EEXIST ? ENOTDIR : err, context: dir))
+        }
         try create(parent)
         try CgroupFiles.makeDirectory(dir)
         try fill(dir)

@@ -27,7 +27,7 @@ public struct InitConfig: Codable, Sendable {
     /// The host's v1 cgroup hierarchies (names under /sys/fs/cgroup) in mount order, from the mountinfo
     /// rune read for the cgroups, so that the init does not read it again for a `cgroup` mount.
     public var cgroupHierarchies: [String]?
-    /// The `hostReady` frame carries the network namespace to join (Bootstrap.networkFromHost).
+    /// A `hostNetwork` frame brings the network namespace to join (Bootstrap.networkFromHost).
     public var networkFromHost = false
 }
 

@@ -30,17 +30,18 @@ public enum Spawner {
         }
         // The child resolves /proc/self/fd/N after its dup2s, so N is moved above every target too.
         let path: String
+        var executableCopy: Int32 = -1
+        defer { if executableCopy >= 0 { close(executableCopy) } }
         switch executable {
         case .path(let p): path = p
         case .fd(let fd):
-            let high = try Syscall.check("fcntl", "F_DUPFD_CLOEXEC") { fcntl(fd, F_DUPFD_CLOEXEC, 256) }
-            moved.append((high, -1))
-            path = "/proc/self/fd/" + String(decimal: high)
+            executableCopy = try Syscall.check("fcntl", "F_DUPFD_CLOEXEC") { fcntl(fd, F_DUPFD_CLOEXEC, 256) }
+            path = "/proc/self/fd/" + String(decimal: executableCopy)
         }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        for (high, target) in moved where target >= 0 { posix_spawn_file_actions_adddup2(&actions, high, target) }
+        for (high, target) in moved { posix_spawn_file_actions_adddup2(&actions, high, target) }
 
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)
