@@ -12,7 +12,9 @@
  * Without a user namespace or namespace paths, stage 0 does stage 1's work itself: it unshares first while
  * rune makes the cgroups (a new network namespace is rune's to make then, Bootstrap.networkFromHost), reads
  * the cgroup batch and places itself; the cgroup namespace, whose root is the cgroup at unshare time, is
- * made by stage 2, which starts in every cgroup. Otherwise stage 0 places itself first, as the joined or new user namespace may not
+ * made by stage 2, which starts in every cgroup. With RUNE_BOOT_PLACE_LATER the batch has no v1 `tasks`:
+ * stage 2, forked at once into the cgroup2 directory, joins the v1 hierarchies itself once rune has made
+ * them, and makes the cgroup namespace after that (Swift, ContainerInit's HostReadiness). Otherwise stage 0 places itself first, as the joined or new user namespace may not
  * write the host's cgroup files, and forks stage 1. */
 #define _GNU_SOURCE
 #include "rune_linux.h"
@@ -43,6 +45,7 @@ struct bootstrap {
     uint32_t clone_flags;
     char *uid_map, *gid_map, *oom_score_adj;
     int setgroups_deny;
+    int place_later;
     int nns;
     char *ns_paths[16];
     int ntasks;
@@ -114,6 +117,7 @@ static void read_bootstrap(int pipe, struct bootstrap *b) {
             if (b->ntasks == 32) { errno = E2BIG; bail(pipe, "nsexec: too many cgroup hierarchies"); }
             b->cgroup_tasks[b->ntasks++] = val; break;
         case RUNE_BOOT_CGROUP2_DIR: b->cgroup2_dir = val; break;
+        case RUNE_BOOT_PLACE_LATER: b->place_later = 1; free(val); break;
         case RUNE_BOOT_NS_PATH:
             if (b->nns == 16) { errno = E2BIG; bail(pipe, "nsexec: too many namespace paths"); }
             b->ns_paths[b->nns++] = val; break;
@@ -237,7 +241,9 @@ static void stage1(int pipe, int sync, struct bootstrap *b, int placed) {
         int joined_user = 0;
         for (int i = 0; i < b->nns; i++)
             if ((int)strtol(b->ns_paths[i], NULL, 10) == CLONE_NEWUSER) joined_user = 1;
-        stage2(pipe, b, joined_user, pid_pipe[0], !placed && (b->clone_flags & CLONE_NEWCGROUP));
+        /* With RUNE_BOOT_PLACE_LATER stage 2 joins the v1 hierarchies itself later, and only then makes
+         * the cgroup namespace (ContainerInit's HostReadiness). */
+        stage2(pipe, b, joined_user, pid_pipe[0], !placed && !b->place_later && (b->clone_flags & CLONE_NEWCGROUP));
         return;
     }
     /* rune gets the pids before stage 2, held on pid_pipe until then, can send it anything. */

@@ -56,6 +56,9 @@ public struct CgroupManager: Sendable {
         return try CgroupFiles.read(path)
     }
 
+    /// The key of the cgroup2 directory in `paths`.
+    public static let unifiedKey = CgroupPaths.unifiedKey
+
     /// True on a pure cgroup v2 host.
     public var isUnified: Bool { paths.count == 1 && paths[CgroupPaths.unifiedKey] != nil }
 
@@ -72,11 +75,17 @@ public struct CgroupManager: Sendable {
     /// Makes every directory. cpuset directories get cpus/mems copied from their parent (an empty
     /// cpuset cannot take tasks); on pure v2 every ancestor enables its controllers for its children.
     public func create() throws(CgroupError) {
+        try create { _ in true }
+    }
+
+    /// `create` for the keys `include` accepts ("unified" is the cgroup2 directory; rune makes it first
+    /// when the container process places itself in the v1 ones later, see Launch).
+    public func create(where include: (String) -> Bool) throws(CgroupError) {
         if isUnified, let dir = unifiedPath {
-            try UnifiedTree.create(dir)
+            if include(CgroupPaths.unifiedKey) { try UnifiedTree.create(dir) }
             return
         }
-        for (key, path) in orderedPaths {
+        for (key, path) in orderedPaths where include(key) {
             if key == "cpuset" { try CpusetTree.create(path) } else { try CgroupFiles.makeDirectory(path) }
         }
     }

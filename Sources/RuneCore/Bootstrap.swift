@@ -45,6 +45,11 @@ struct Bootstrap {
         }
     }
 
+    /// nsexec unshares and forks the container process without a user namespace or paths to handle first
+    /// (stage 0 doing stage 1's work, nsexec.c): the case where the container process may join the v1
+    /// cgroups itself, later.
+    var forksAtOnce: Bool { cloneFlags & Int32(RUNE_CLONE_NEWUSER) == 0 && namespacePaths.isEmpty }
+
     /// Joins every namespace of a running container (for exec).
     init(joining pid: Int32, spec: Spec) {
         let types = Set((spec.linux?.namespaces ?? []).map(\.type))
@@ -80,10 +85,13 @@ struct Bootstrap {
     }
 
     /// The second batch: where nsexec places itself (CgroupManager.selfPlacement), once the cgroups exist.
-    static func sendCgroups(tasks: [String], cgroup2Dir: String?, on channel: InitChannel) throws(RuneError) {
+    /// `placeLater`: no tasks; the container process joins the v1 hierarchies itself (InitConfig.cgroupTasks).
+    static func sendCgroups(tasks: [String], cgroup2Dir: String?, placeLater: Bool = false,
+                            on channel: InitChannel) throws(RuneError) {
         var out: [UInt8] = []
         for path in tasks { InitChannel.appendFrame(.bootCgroupTasks, Array(path.utf8), to: &out) }
         if let cgroup2Dir { InitChannel.appendFrame(.bootCgroup2Dir, Array(cgroup2Dir.utf8), to: &out) }
+        if placeLater { InitChannel.appendFrame(.bootPlaceLater, to: &out) }
         InitChannel.appendFrame(.bootEnd, to: &out)
         do { try channel.sendFrames(out) } catch { throw RuneError.wrap(error.rune, "send bootstrap") }
     }

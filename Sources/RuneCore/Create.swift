@@ -98,24 +98,36 @@ struct Launch {
         // need only exist once it has unshared. The new process often starts queued on this CPU (the other
         // one busy with the last container's teardown), so it goes first: `run` 5.8 -> 5.4 ms (bench).
         sched_yield()
+        var config = spawned.config
+        // A container process that joins the v1 hierarchies itself needs only the cgroup2 directory made
+        // before nsexec forks it.
+        let placesItself = config.cgroupTasks != nil
         let cgroups: CgroupManager
-        do { cgroups = try makeCgroups(spec) } catch {
+        do { cgroups = try makeCgroups(spec, onlyUnified: placesItself) } catch {
             pending.abort()
             throw error
         }
-        var config = spawned.config
         config.cgroupPaths = cgroups.paths
         config.cgroupHierarchies = cgroupHierarchies
+        if placesItself { config.cgroupTasks = cgroups.selfPlacement.tasks }
         try pending.place(in: cgroups, config: config)
-        // While nsexec places itself and forks (this process sleeps then, leaving it the CPU), then while
-        // the container process starts up and mounts, rune makes its network namespace and writes the limits.
-        let child = try pending.started()
-        initPid = child.initPid
-        Log.step("create: init pid \(child.initPid)")
-        do { try finishHostSide(pending, cgroups: cgroups, spec: spec, networkFromHost: config.networkFromHost) } catch {
-            close(child.channel.fd)
-            throw error
+        let child: InitProcess
+        if placesItself {
+            child = try startEarly(pending, cgroups: cgroups, spec: spec, networkFromHost: config.networkFromHost)
+        } else {
+            // While nsexec places itself and forks (this process sleeps then, leaving it the CPU), then while
+            // the container process starts up, rune makes its network namespace and writes the limits.
+            child = try pending.started()
+            initPid = child.initPid
+            do {
+                if config.networkFromHost { try sendNetwork(pending) }
+                try writeLimits(pending, cgroups: cgroups, spec: spec)
+            } catch {
+                close(child.channel.fd)
+                throw error
+            }
         }
+        Log.step("create: init pid \(child.initPid)")
         // The state is read and encoded while the init sets up the container (this process has nothing
         // else to do then); once it reports ready, only the file is written. The pid is the init's for good.
         // An init that has already failed and gone has its error waiting in the socket, for serve to report.
@@ -186,14 +198,18 @@ struct Launch {
         }
         let bootstrap = Bootstrap(spec: spec)
         config.networkFromHost = bootstrap.networkFromHost
+        // The container process joins the v1 hierarchies itself when nsexec has no user namespace or
+        // namespace paths to handle first (filled in once they are planned).
+        if bootstrap.forksAtOnce, !runtime.rootless, geteuid() == 0 { config.cgroupTasks = [] }
         // Its own pid comes from nsexec (config.hostPid stays 0).
         let pending = try PendingInit.spawn(executable: runtime.initExecutable(enclave), bootstrap: bootstrap, pipeFd: base,
                                             extraFds: extra, scratchDir: stateDir)
         return (pending, config)
     }
 
-    /// The container's cgroups, made (only the permitted ones when rootless); `finishHostSide` writes the limits.
-    mutating func makeCgroups(_ spec: Spec) throws(RuneError) -> CgroupManager {
+    /// The container's cgroups, made (only the permitted ones when rootless; with `onlyUnified`, only the
+    /// cgroup2 directory); `writeLimits` writes the limits.
+    mutating func makeCgroups(_ spec: Spec, onlyUnified: Bool) throws(RuneError) -> CgroupManager {
         do {
             let mountInfo = try? FileSystem.readString("/proc/self/mountinfo")
             let (planned, hierarchies) = try CgroupManager.plan(cgroupsPath: spec.linux?.cgroupsPath, containerID: id,
@@ -206,23 +222,51 @@ struct Launch {
                 return permitted
             }
             cgroup = planned
-            try planned.create()
+            try planned.create { !onlyUnified || $0 == CgroupManager.unifiedKey }
             Log.step("create: cgroups ready")
             return planned
         } catch { throw RuneError(.failed, "\(error)") }
     }
 
-    /// What the placed container process waits for: `linux.resources` written (rootless: without device
-    /// rules, as runc) and, for Bootstrap.networkFromHost, its new network namespace.
-    func finishHostSide(_ pending: PendingInit, cgroups: CgroupManager, spec: Spec, networkFromHost: Bool) throws(RuneError) {
-        if networkFromHost {
-            let netns: Int32
-            do { netns = try NetworkNamespace.makeDetached() } catch {
-                throw RuneError.wrap(error.rune, "create network namespace")
+    /// The container process is forked as soon as nsexec has its cgroup2 directory. While it starts up and
+    /// mounts, rune makes its network namespace and the v1 cgroups (`hostCgroups`: it joins them itself),
+    /// then writes the limits.
+    mutating func startEarly(_ pending: PendingInit, cgroups: CgroupManager, spec: Spec,
+                             networkFromHost: Bool) throws(RuneError) -> InitProcess {
+        do throws(RuneError) {
+            if networkFromHost { try sendNetwork(pending) }
+            do { try cgroups.create { $0 != CgroupManager.unifiedKey } } catch { throw RuneError(.failed, "\(error)") }
+            try pending.sendHost(.hostCgroups)
+        } catch {
+            // nsexec forks the container process regardless: its pid is learnt so that abort stops it.
+            if let child = try? pending.started() {
+                initPid = child.initPid
+                close(child.channel.fd)
             }
-            defer { close(netns) }
-            try pending.sendHost(.hostNetwork, fd: netns)
+            throw error
         }
+        let child = try pending.started()
+        initPid = child.initPid
+        do { try writeLimits(pending, cgroups: cgroups, spec: spec) } catch {
+            close(child.channel.fd)
+            throw error
+        }
+        return child
+    }
+
+    /// A new network namespace for the container process (Bootstrap.networkFromHost), sent as `hostNetwork`.
+    func sendNetwork(_ pending: PendingInit) throws(RuneError) {
+        let netns: Int32
+        do { netns = try NetworkNamespace.makeDetached() } catch {
+            throw RuneError.wrap(error.rune, "create network namespace")
+        }
+        defer { close(netns) }
+        try pending.sendHost(.hostNetwork, fd: netns)
+    }
+
+    /// Writes `linux.resources` (rootless: without device rules, as runc) and sends `hostReady`: the
+    /// container process makes devices and runs anything only after it.
+    func writeLimits(_ pending: PendingInit, cgroups: CgroupManager, spec: Spec) throws(RuneError) {
         do {
             for warning in try cgroups.apply(spec.linux?.resources, deviceRules: !runtime.rootless) { Log.warn(warning) }
         } catch { throw RuneError(.failed, "\(error)") }

@@ -29,6 +29,9 @@ public struct InitConfig: Codable, Sendable {
     public var cgroupHierarchies: [String]?
     /// A `hostNetwork` frame brings the network namespace to join (Bootstrap.networkFromHost).
     public var networkFromHost = false
+    /// The v1 `tasks` files the container process writes "0" to once `hostReady` came; nil when nsexec
+    /// placed it (Launch.startEarly).
+    public var cgroupTasks: [String]?
 }
 
 // The JSON mapping (OCISpec's fast path, which also provides Codable): the init decodes this at every
@@ -59,6 +62,7 @@ extension InitConfig: JSONTreeObject {
         try fields.map("agentFd", &agentFd)
         try fields.map("cgroupHierarchies", &cgroupHierarchies)
         try fields.map("networkFromHost", &networkFromHost)
+        try fields.map("cgroupTasks", &cgroupTasks)
     }
 
     public init(from decoder: any Decoder) throws { self = try JSONTreeBridge.decode(from: decoder) }

@@ -119,11 +119,15 @@ struct PendingInit {
 
     /// Sends where to place the container and then its configuration (the container process reads it
     /// as soon as it starts). On failure the init is stopped.
+    /// With `config.cgroupTasks` set, nsexec only forks into the cgroup2 directory (the one cgroup that
+    /// must exist by then) and the container process joins the v1 hierarchies itself later.
     func place(in cgroup: CgroupManager, config: InitConfig) throws(RuneError) {
         close(childEnd)
         do {
             let placement = cgroup.selfPlacement
-            try Bootstrap.sendCgroups(tasks: placement.tasks, cgroup2Dir: placement.unifiedDir, on: channel)
+            let later = config.cgroupTasks != nil
+            try Bootstrap.sendCgroups(tasks: later ? [] : placement.tasks, cgroup2Dir: placement.unifiedDir, placeLater: later,
+                                      on: channel)
             do { try channel.send(.config, try JSON.encoder.encodeBytes(config)) } catch {
                 throw RuneError(.failed, "send config to container init: \(error)")
             }

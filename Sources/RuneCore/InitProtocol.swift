@@ -6,9 +6,9 @@ import RuneSystem
 /// u32 type, u32 length (host byte order), payload. nsexec.c writes the first frames in C.
 public enum InitMessage: UInt32, Sendable {
     case bootEnd = 0, bootCloneFlags = 1, bootNamespacePath = 2, bootUidMap = 3, bootGidMap = 4
-    case bootSetgroupsDeny = 5, bootOomScoreAdj = 6, bootCgroupTasks = 7, bootCgroup2Dir = 8
+    case bootSetgroupsDeny = 5, bootOomScoreAdj = 6, bootCgroupTasks = 7, bootCgroup2Dir = 8, bootPlaceLater = 9
     case pids = 100, error = 101
-    case config = 200, runHooks = 201, hooksDone = 202, ready = 203, seccompFd = 204, seccompDone = 205, hostNetwork = 206, hostReady = 207
+    case config = 200, runHooks = 201, hooksDone = 202, ready = 203, seccompFd = 204, seccompDone = 205, hostNetwork = 206, hostCgroups = 207, hostReady = 208
 }
 
 public struct InitChannel: Sendable {

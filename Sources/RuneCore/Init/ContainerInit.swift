@@ -95,20 +95,24 @@ public enum ContainerInit {
     }
 }
 
-/// What rune finishes on the host while the container process starts, read the first time something
-/// needs it: the network namespace rune made (InitConfig.networkFromHost: a `hostNetwork` frame with its
-/// fd), then `hostReady`, after which the cgroup limits (device rules among them) hold. Until then the
-/// process only mounts what depends on neither, so rune's work and its own overlap.
+/// What rune finishes on the host while the container process starts, taken the first time something
+/// needs it, in the order rune sends it: the network namespace rune made (InitConfig.networkFromHost: a
+/// `hostNetwork` frame with its fd); the cgroups made (InitConfig.cgroupTasks: `hostCgroups`, upon which
+/// this process joins the v1 hierarchies itself and makes its cgroup namespace); then `hostReady`, after
+/// which the limits (device rules among them) hold. Until then it only mounts what depends on none of
+/// them, so rune's work and its own overlap.
 final class HostReadiness {
     private let config: InitConfig
     private let channel: InitChannel
-    private var joinedNetwork = false
+    private var joinedNetwork: Bool
+    private var joinedCgroups: Bool
     private var ready = false
 
     init(config: InitConfig, channel: InitChannel) {
         self.config = config
         self.channel = channel
         joinedNetwork = !config.networkFromHost
+        joinedCgroups = config.cgroupTasks == nil
     }
 
     /// In the container's network namespace (sysfs shows the namespace of the process that mounts it).
@@ -126,15 +130,32 @@ final class HostReadiness {
         }
     }
 
+    /// In the container's cgroups, and in its cgroup namespace if it has one (a `cgroup` mount needs both).
+    func cgroups() throws(RuneError) {
+        try network()
+        guard !joinedCgroups else { return }
+        joinedCgroups = true
+        try expect(.hostCgroups, "rune did not make the cgroups")
+        do {
+            // This process is single-threaded, so "0" in `tasks` moves all of it (and skips the kernel's
+            // threadgroup lock, see nsexec.c).
+            for tasks in config.cgroupTasks ?? [] { try FileSystem.writeString(tasks, "0", flags: O_WRONLY) }
+            let cgroupNamespace = config.spec.linux?.namespaces?.contains { $0.type == "cgroup" && ($0.path ?? "").isEmpty } ?? false
+            if cgroupNamespace { try Syscall.check("unshare", "cgroup namespace") { rune_unshare(Int32(RUNE_CLONE_NEWCGROUP)) } }
+        } catch { throw RuneError(.failed, "container init: join cgroups: \(error)") }
+    }
+
     /// Everything rune does on the host is done.
     func wait() throws(RuneError) {
-        try network()
+        try cgroups()
         guard !ready else { return }
         ready = true
+        try expect(.hostReady, "rune did not write the limits")
+    }
+
+    private func expect(_ type: InitMessage, _ problem: String) throws(RuneError) {
         let frame: (type: UInt32, payload: [UInt8])?
         do { frame = try channel.receive() } catch { throw error.rune }
-        guard let frame, frame.type == InitMessage.hostReady.rawValue else {
-            throw RuneError(.failed, "container init: rune did not finish the cgroups")
-        }
+        guard let frame, frame.type == type.rawValue else { throw RuneError(.failed, "container init: " + problem) }
     }
 }

@@ -24,6 +24,7 @@ struct RootfsBuilder {
             for mount in spec.mounts ?? [] {
                 // sysfs shows the network namespace of the mounting process.
                 if mount.type == "sysfs" { try host.network() }
+                if mount.type == "cgroup" { try host.cgroups() }
                 try mountOne(mount, root: root)
             }
             try host.wait()
