@@ -75,18 +75,20 @@ public struct CgroupManager: Sendable {
     /// Makes every directory. cpuset directories get cpus/mems copied from their parent (an empty
     /// cpuset cannot take tasks); on pure v2 every ancestor enables its controllers for its children.
     public func create() throws(CgroupError) {
-        try create { _ in true }
+        var made: [String] = []
+        try create(where: { _ in true }, made: &made)
     }
 
     /// `create` for the keys `include` accepts ("unified" is the cgroup2 directory; rune makes it first
-    /// when the container process places itself in the v1 ones later, see Launch).
-    public func create(where include: (String) -> Bool) throws(CgroupError) {
+    /// when the container process places itself in the v1 ones later, see Launch). Every directory made,
+    /// parents included, is appended to `made`, also when it fails part way.
+    public func create(where include: (String) -> Bool, made: inout [String]) throws(CgroupError) {
         if isUnified, let dir = unifiedPath {
-            if include(CgroupPaths.unifiedKey) { try UnifiedTree.create(dir) }
+            if include(CgroupPaths.unifiedKey) { try UnifiedTree.create(dir, made: &made) }
             return
         }
         for (key, path) in orderedPaths where include(key) {
-            if key == "cpuset" { try CpusetTree.create(path) } else { try CgroupFiles.makeDirectory(path) }
+            if key == "cpuset" { try CpusetTree.create(path, made: &made) } else { try CgroupFiles.makeDirectory(path, made: &made) }
         }
     }
 

@@ -7,29 +7,37 @@ enum CpusetTree {
     /// Makes `dir` (and missing parents) with cpus and mems filled. The usual case, a new directory
     /// under a filled parent, is one mkdir, two reads of the parent and two writes.
     static func create(_ dir: String) throws(CgroupError) {
-        if mkdir(dir, 0o755) == 0 { return try fill(dir) }
+        var made: [String] = []
+        try create(dir, made: &made)
+    }
+
+    static func create(_ dir: String, made: inout [String]) throws(CgroupError) {
+        if mkdir(dir, 0o755) == 0 {
+            made.append(dir)
+            return try fill(dir, made: &made)
+        }
         let err = errno
         if err == EEXIST, FileSystem.isDirectory(dir) {
-            if !isFilled(dir) { try fill(dir) }
+            if !isFilled(dir) { try fill(dir, made: &made) }
             return
         }
         let parent = CgroupLayout.parentDirectory(dir)
         guard err == ENOENT, parent != "/" else {
             throw .system(SyscallError(name: "mkdir", errno: err == EEXIST ? ENOTDIR : err, context: dir))
         }
-        try create(parent)
-        try CgroupFiles.makeDirectory(dir)
-        try fill(dir)
+        try create(parent, made: &made)
+        try CgroupFiles.makeDirectory(dir, made: &made)
+        try fill(dir, made: &made)
     }
 
     /// Copies cpus and mems from the parent, filling the parent first if it is an empty cpuset itself.
     /// A parent without the files is not a cpuset (the hierarchy was left): nothing to copy.
-    private static func fill(_ dir: String) throws(CgroupError) {
+    private static func fill(_ dir: String, made: inout [String]) throws(CgroupError) {
         let parent = CgroupLayout.parentDirectory(dir)
         for file in ["cpuset.cpus", "cpuset.mems"] {
             guard var value = try? CgroupFiles.read(parent + "/" + file) else { return }
             if CgroupFiles.trim(value).isEmpty && parent != "/" {
-                try create(parent)
+                try create(parent, made: &made)
                 value = try CgroupFiles.read(parent + "/" + file)
             }
             try CgroupFiles.write(dir + "/" + file, value)
@@ -46,6 +54,11 @@ enum CpusetTree {
 /// controllers into cgroup.subtree_control so the new cgroup gets the files (as runc's fs2 does).
 enum UnifiedTree {
     static func create(_ dir: String) throws(CgroupError) {
+        var made: [String] = []
+        try create(dir, made: &made)
+    }
+
+    static func create(_ dir: String, made: inout [String]) throws(CgroupError) {
         // Directories still to make, then the nearest one that exists (which must be in cgroup2).
         var missing: [String] = []
         var existing = dir
@@ -65,7 +78,7 @@ enum UnifiedTree {
         }
         for path in levels + missing {
             enableControllers(in: CgroupLayout.parentDirectory(path))
-            try CgroupFiles.makeDirectory(path)
+            try CgroupFiles.makeDirectory(path, made: &made)
         }
     }
 

@@ -78,6 +78,8 @@ struct Launch {
     let id: String
     let stateDir: String
     var cgroup: CgroupManager?
+    /// Every cgroup directory this launch made, parents included: a failed one removes them all.
+    var madeCgroupDirs: [String] = []
     /// The host's v1 hierarchies in mount order (InitConfig.cgroupHierarchies).
     var cgroupHierarchies: [String]?
     var initPid: Int32 = 0
@@ -222,7 +224,7 @@ struct Launch {
                 return permitted
             }
             cgroup = planned
-            try planned.create { !onlyUnified || $0 == CgroupManager.unifiedKey }
+            try planned.create(where: { !onlyUnified || $0 == CgroupManager.unifiedKey }, made: &madeCgroupDirs)
             Log.step("create: cgroups ready")
             return planned
         } catch { throw RuneError(.failed, "\(error)") }
@@ -235,7 +237,9 @@ struct Launch {
                              networkFromHost: Bool) throws(RuneError) -> InitProcess {
         do throws(RuneError) {
             if networkFromHost { try sendNetwork(pending) }
-            do { try cgroups.create { $0 != CgroupManager.unifiedKey } } catch { throw RuneError(.failed, "\(error)") }
+            do { try cgroups.create(where: { $0 != CgroupManager.unifiedKey }, made: &madeCgroupDirs) } catch {
+                throw RuneError(.failed, "\(error)")
+            }
             try pending.sendHost(.hostCgroups)
         } catch {
             // nsexec forks the container process regardless: its pid is learnt so that abort stops it.
@@ -280,6 +284,7 @@ struct Launch {
             waitGone(initPid)
         }
         try? cgroup?.destroy()
+        for dir in madeCgroupDirs.reversed() { rmdir(dir) }
         try? runtime.store.remove(id)
     }
 }

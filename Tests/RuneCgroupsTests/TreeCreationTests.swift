@@ -20,6 +20,18 @@ import Testing
         #expect(tree.read("cpuset/a/b/cpuset.cpus") == "0-3\n")
     }
 
+    /// Every directory made is reported, parents first, also when a later hierarchy fails: a failed
+    /// create removes exactly those (Launch.abort), not a parent that was there before.
+    @Test func directoriesMadeAreReportedWhenALaterOneFails() throws {
+        let tree = TestTree()
+        tree.file("cpu/existing/.keep", "")
+        tree.file("pids/blocker", "a file where a directory must go")
+        let m = CgroupManager(paths: ["cpu": tree.path("cpu/existing/a/b"), "pids": tree.path("pids/blocker/c")])
+        var made: [String] = []
+        #expect(throws: CgroupError.self) { try m.create(where: { _ in true }, made: &made) }
+        #expect(made == [tree.path("cpu/existing/a"), tree.path("cpu/existing/a/b")])
+    }
+
     /// On cgroup v2 every ancestor offers its controllers to its children before the child is made.
     @Test func unifiedAncestorsEnableTheirControllers() throws {
         let tree = TestTree()
