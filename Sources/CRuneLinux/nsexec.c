@@ -14,8 +14,9 @@
  * the cgroup batch and places itself; the cgroup namespace, whose root is the cgroup at unshare time, is
  * made by stage 2, which starts in every cgroup. With RUNE_BOOT_PLACE_LATER the batch has no v1 `tasks`:
  * stage 2, forked at once into the cgroup2 directory, joins the v1 hierarchies itself once rune has made
- * them, and makes the cgroup namespace after that (Swift, ContainerInit's HostReadiness). Otherwise stage 0 places itself first, as the joined or new user namespace may not
- * write the host's cgroup files, and forks stage 1. */
+ * them, and makes the cgroup namespace after that (Swift, ContainerInit's HostReadiness).
+ * Otherwise stage 0 places itself first, as the joined or new user namespace may not write the host's
+ * cgroup files, and forks stage 1. */
 #define _GNU_SOURCE
 #include "rune_linux.h"
 #include "nsexec_proto.h"

@@ -59,16 +59,7 @@ enum CgroupFiles {
     /// `makeDirectory` that appends every directory it made to `made`, parents first (so that a failed
     /// create can remove exactly those).
     static func makeDirectory(_ path: String, made: inout [String]) throws(CgroupError) {
-        if mkdir(path, 0o755) == 0 { return made.append(path) }
-        let err = errno
-        if err == EEXIST, FileSystem.isDirectory(path) { return }
-        let parent = CgroupLayout.parentDirectory(path)
-        guard err == ENOENT, parent != "/" else {
-            throw .system(SyscallError(name: "mkdir", errno: err == EEXIST ? ENOTDIR : err, context: path))
-        }
-        try makeDirectory(parent, made: &made)
-        if mkdir(path, 0o755) == 0 { return made.append(path) }
-        if errno != EEXIST { throw .system(SyscallError(name: "mkdir", errno: errno, context: path)) }
+        do { try FileSystem.makeDirectories(path, made: &made) } catch { throw .system(error) }
     }
 
     /// Sub-directories (child cgroups) of a cgroup directory.

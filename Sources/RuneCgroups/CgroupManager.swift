@@ -88,7 +88,11 @@ public struct CgroupManager: Sendable {
             return
         }
         for (key, path) in orderedPaths where include(key) {
-            if key == "cpuset" { try CpusetTree.create(path, made: &made) } else { try CgroupFiles.makeDirectory(path, made: &made) }
+            if key == "cpuset" {
+                try CpusetTree.create(path, made: &made)
+            } else {
+                try CgroupFiles.makeDirectory(path, made: &made)
+            }
         }
     }
 

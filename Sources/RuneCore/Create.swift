@@ -92,8 +92,9 @@ struct Launch {
 
     mutating func run(spec: Spec, process: Process, bundle: String, options: CreateOptions,
                       enclave: EnclaveSettings?) throws(RuneError) -> ContainerState {
-        // The init starts up and makes its namespaces on another CPU while the cgroups are made; it
-        // places itself in them when they are ready.
+        // The init starts up and makes its namespaces on another CPU while the cgroups are made. It places
+        // itself in them when they are ready, or, when it may (`config.cgroupTasks`), forks the container
+        // process as soon as the cgroup2 directory exists and that process joins the v1 ones later.
         let spawned = try spawnInit(spec: spec, process: process, bundle: bundle, options: options, enclave: enclave)
         let pending = spawned.pending
         // The init's path (exec, start-up, namespaces, then the whole rootfs) is the longer one; the cgroups

@@ -71,7 +71,14 @@ public enum FileSystem {
     /// Creates a directory and its parents; existing directories are fine. The leaf is tried first:
     /// parents usually exist (a cgroup hierarchy, the state root).
     public static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws(SyscallError) {
-        if mkdir(path, mode) == 0 { return }
+        var made: [String] = []
+        try makeDirectories(path, mode: mode, made: &made)
+    }
+
+    /// `makeDirectories` that appends every directory it made to `made`, parents first (so that a caller
+    /// undoing a failed step can remove exactly those).
+    public static func makeDirectories(_ path: String, mode: mode_t = 0o755, made: inout [String]) throws(SyscallError) {
+        if mkdir(path, mode) == 0 { return made.append(path) }
         let err = Glibc.errno
         if err == EEXIST {
             if isDirectory(path) { return }
@@ -80,10 +87,9 @@ public enum FileSystem {
         guard err == ENOENT, let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")), slash != path.utf8.startIndex else {
             throw SyscallError(name: "mkdir", errno: err, context: path)
         }
-        try makeDirectories(String(path[..<slash]), mode: mode)
-        if mkdir(path, mode) != 0 && Glibc.errno != EEXIST {
-            throw SyscallError(name: "mkdir", errno: Glibc.errno, context: path)
-        }
+        try makeDirectories(String(path[..<slash]), mode: mode, made: &made)
+        if mkdir(path, mode) == 0 { return made.append(path) }
+        if Glibc.errno != EEXIST { throw SyscallError(name: "mkdir", errno: Glibc.errno, context: path) }
     }
 
     /// Removes a directory tree without following symlinks. Missing paths are fine.
