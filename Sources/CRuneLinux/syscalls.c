@@ -74,10 +74,10 @@ int rune_openat2_in_root(int dirfd, const char *path, int flags, unsigned mode) 
 }
 
 int rune_send_fds(int sock, const void *data, size_t len, const int *fds, int nfds) {
-    char cbuf[CMSG_SPACE(sizeof(int) * 8)];
+    char cbuf[CMSG_SPACE(sizeof(int) * RUNE_MAX_FDS)];
     struct iovec iov = {(void *)data, len};
     struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
-    if (nfds < 0 || nfds > 8) { errno = EINVAL; return -1; }
+    if (nfds < 0 || nfds > RUNE_MAX_FDS) { errno = EINVAL; return -1; }
     if (nfds > 0) {
         memset(cbuf, 0, sizeof cbuf);
         msg.msg_control = cbuf;
@@ -94,7 +94,7 @@ int rune_send_fds(int sock, const void *data, size_t len, const int *fds, int nf
 }
 
 ssize_t rune_recv_fds(int sock, void *data, size_t len, int *fds, int maxfds, int *nfds) {
-    char cbuf[CMSG_SPACE(sizeof(int) * 8)];
+    char cbuf[CMSG_SPACE(sizeof(int) * RUNE_MAX_FDS)];
     struct iovec iov = {data, len};
     struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf};
     *nfds = 0;

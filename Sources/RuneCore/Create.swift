@@ -232,16 +232,16 @@ struct Launch {
     }
 
     /// The container process is forked as soon as nsexec has its cgroup2 directory. While it starts up and
-    /// mounts, rune makes its network namespace and the v1 cgroups (`hostCgroups`: it joins them itself),
-    /// then writes the limits.
+    /// mounts, rune makes the v1 cgroups (`hostCgroups`: it joins them itself, while rune goes on) and its
+    /// network namespace, then writes the limits.
     mutating func startEarly(_ pending: PendingInit, cgroups: CgroupManager, spec: Spec,
                              networkFromHost: Bool) throws(RuneError) -> InitProcess {
         do throws(RuneError) {
-            if networkFromHost { try sendNetwork(pending) }
             do { try cgroups.create(where: { $0 != CgroupManager.unifiedKey }, made: &madeCgroupDirs) } catch {
                 throw RuneError(.failed, "\(error)")
             }
-            try pending.sendHost(.hostCgroups)
+            try sendCgroups(pending, tasks: cgroups.selfPlacement.tasks)
+            if networkFromHost { try sendNetwork(pending) }
         } catch {
             // nsexec forks the container process regardless: its pid is learnt so that abort stops it.
             if let child = try? pending.started() {
@@ -259,6 +259,15 @@ struct Launch {
         return child
     }
 
+    /// The v1 `tasks` files, opened here while the container process is busy, sent as `hostCgroups`: it
+    /// only writes "0" to each (the same fds in InitConfig.cgroupTasks's order).
+    func sendCgroups(_ pending: PendingInit, tasks: [String]) throws(RuneError) {
+        var fds: [Int32] = []
+        defer { for fd in fds { close(fd) } }
+        for path in tasks { fds.append(try openOrThrow(path, O_WRONLY | O_CLOEXEC)) }
+        try pending.sendHost(.hostCgroups, fds: fds)
+    }
+
     /// A new network namespace for the container process (Bootstrap.networkFromHost), sent as `hostNetwork`.
     func sendNetwork(_ pending: PendingInit) throws(RuneError) {
         let netns: Int32
@@ -266,7 +275,7 @@ struct Launch {
             throw RuneError.wrap(error.rune, "create network namespace")
         }
         defer { close(netns) }
-        try pending.sendHost(.hostNetwork, fd: netns)
+        try pending.sendHost(.hostNetwork, fds: [netns])
     }
 
     /// Writes `linux.resources` (rootless: without device rules, as runc) and sends `hostReady`: the

@@ -29,8 +29,8 @@ public struct InitConfig: Codable, Sendable {
     public var cgroupHierarchies: [String]?
     /// A `hostNetwork` frame brings the network namespace to join (Bootstrap.networkFromHost).
     public var networkFromHost = false
-    /// The v1 `tasks` files the container process writes "0" to once `hostCgroups` came; nil when nsexec
-    /// placed it (Launch.startEarly).
+    /// The v1 `tasks` files the container process writes "0" to once `hostCgroups` came with them opened,
+    /// in this order (the paths name them in errors); nil when nsexec placed it (Launch.startEarly).
     public var cgroupTasks: [String]?
 }
 

@@ -139,9 +139,9 @@ struct PendingInit {
 
     /// Sends the container process one of the frames HostReadiness reads. One that is gone already (EPIPE)
     /// left its error in the socket, which `serve` reports.
-    func sendHost(_ type: InitMessage, fd: Int32? = nil) throws(RuneError) {
+    func sendHost(_ type: InitMessage, fds: [Int32] = []) throws(RuneError) {
         do {
-            if let fd { try channel.send(type, fd: fd) } else { try channel.send(type) }
+            if fds.isEmpty { try channel.send(type) } else { try channel.send(type, fds: fds) }
         } catch {
             if error.errno == EPIPE || error.errno == ECONNRESET { return }
             throw RuneError.wrap(error.rune, "container init")

@@ -45,22 +45,40 @@ public struct InitChannel: Sendable {
 
     /// Sends a frame with one fd attached (SCM_RIGHTS on its first byte).
     public func send(_ type: InitMessage, fd attached: Int32) throws(SyscallError) {
+        try send(type, fds: [attached])
+    }
+
+    /// Sends a frame with fds attached (at most RUNE_MAX_FDS; SCM_RIGHTS on its first byte).
+    public func send(_ type: InitMessage, fds attached: [Int32]) throws(SyscallError) {
         var frame = [UInt8]()
         withUnsafeBytes(of: type.rawValue) { frame.append(contentsOf: $0) }
         withUnsafeBytes(of: UInt32(0)) { frame.append(contentsOf: $0) }
-        var fds = [attached]
-        let sent = try Syscall.check("sendmsg", "init pipe") { frame.withUnsafeBytes { rune_send_fds(fd, $0.baseAddress, $0.count, &fds, 1) } }
+        let sent = try Syscall.check("sendmsg", "init pipe") {
+            frame.withUnsafeBytes { rune_send_fds(fd, $0.baseAddress, $0.count, attached, Int32(attached.count)) }
+        }
         if sent != frame.count { throw SyscallError(name: "sendmsg", errno: EMSGSIZE, context: "init pipe") }
     }
 
     /// Receives a frame that carries one fd (the header is read with recvmsg so the fd is not lost).
     public func receiveFd() throws(SyscallError) -> (type: UInt32, fd: Int32)? {
+        guard let got = try receiveFds(count: 1) else { return nil }
+        return (got.type, got.fds[0])
+    }
+
+    /// Receives a frame that carries exactly `count` fds; nil at end of stream or with any other count
+    /// (the fds that did come are closed then).
+    public func receiveFds(count: Int) throws(SyscallError) -> (type: UInt32, fds: [Int32])? {
         var header = [UInt8](repeating: 0, count: 8)
-        var fds: [Int32] = [-1]
-        var nfds: Int32 = 0
-        let n = try Syscall.check("recvmsg", "init pipe") { header.withUnsafeMutableBytes { rune_recv_fds(fd, $0.baseAddress, 8, &fds, 1, &nfds) } }
-        guard n == 8, nfds == 1 else { return nil }
-        return (header.withUnsafeBytes { $0.load(as: UInt32.self) }, fds[0])
+        var fds = [Int32](repeating: -1, count: max(count, 1))
+        var got: Int32 = 0
+        let n = try Syscall.check("recvmsg", "init pipe") {
+            header.withUnsafeMutableBytes { rune_recv_fds(fd, $0.baseAddress, 8, &fds, Int32(count), &got) }
+        }
+        guard n == 8, got == count else {
+            for fd in fds.prefix(Int(got)) { close(fd) }
+            return nil
+        }
+        return (header.withUnsafeBytes { $0.load(as: UInt32.self) }, Array(fds.prefix(count)))
     }
 
     public func send(_ type: InitMessage, _ text: String) throws(SyscallError) {

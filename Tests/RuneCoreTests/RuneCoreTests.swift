@@ -85,6 +85,34 @@ import OCISpec
         #expect(try b.receive() == nil)
     }
 
+    /// hostCgroups carries one fd per v1 hierarchy (more than the 8 the helpers once allowed); a frame
+    /// with another count than expected is refused and the fds that came are closed, not leaked.
+    @Test func framesCarryManyFdsAndAWrongCountIsRefused() throws {
+        var pair: [Int32] = [0, 0]
+        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0)
+        defer { close(pair[0]); close(pair[1]) }
+        let a = InitChannel(fd: pair[0]), b = InitChannel(fd: pair[1])
+        let files = (0..<12).map { _ in open("/dev/null", O_RDONLY | O_CLOEXEC) }
+        defer { for fd in files { close(fd) } }
+        try a.send(.hostCgroups, fds: files)
+        let got = try #require(try b.receiveFds(count: 12))
+        #expect(got.type == InitMessage.hostCgroups.rawValue && got.fds.count == 12)
+        for (sent, received) in zip(files, got.fds) {
+            var x = stat(), y = stat()
+            #expect(fstat(sent, &x) == 0 && fstat(received, &y) == 0 && x.st_ino == y.st_ino)
+            #expect(fcntl(received, F_GETFD) & FD_CLOEXEC != 0)
+            close(received)
+        }
+        let before = try openFdCount()
+        try a.send(.hostCgroups, fds: Array(files.prefix(2)))
+        #expect(try b.receiveFds(count: 3) == nil)
+        #expect(try openFdCount() == before)
+    }
+
+    private func openFdCount() throws -> Int {
+        try FileSystem.listDirectory("/proc/self/fd").count
+    }
+
     /// An init that died before its bootstrap: rune must get EPIPE, not be killed by SIGPIPE.
     @Test func sendingToAClosedPeerIsAnErrorNotASignal() throws {
         var pair: [Int32] = [0, 0]

@@ -41,6 +41,8 @@ int rune_pidfd_send_signal(int pidfd, int sig);
 int rune_capset(uint32_t eff[2], uint32_t prm[2], uint32_t inh[2]);
 int rune_capget(uint32_t eff[2], uint32_t prm[2], uint32_t inh[2]);
 int rune_openat2_in_root(int dirfd, const char *path, int flags, unsigned mode);
+/* The most fds one frame carries: a v1 `tasks` file per hierarchy (hostCgroups) fits. */
+#define RUNE_MAX_FDS 32
 int rune_send_fds(int sock, const void *data, size_t len, const int *fds, int nfds);
 ssize_t rune_recv_fds(int sock, void *data, size_t len, int *fds, int maxfds, int *nfds);
 int rune_setgroups(size_t n, const gid_t *groups);

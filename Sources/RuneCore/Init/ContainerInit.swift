@@ -96,11 +96,11 @@ public enum ContainerInit {
 }
 
 /// What rune finishes on the host while the container process starts, taken the first time something
-/// needs it, in the order rune sends it: the network namespace rune made (InitConfig.networkFromHost: a
-/// `hostNetwork` frame with its fd); the cgroups made (InitConfig.cgroupTasks: `hostCgroups`, upon which
-/// this process joins the v1 hierarchies itself and makes its cgroup namespace); then `hostReady`, after
-/// which the limits (device rules among them) hold. Until then it only mounts what depends on none of
-/// them, so rune's work and its own overlap.
+/// needs it, in the order rune sends it: the cgroups made (InitConfig.cgroupTasks: `hostCgroups`, upon
+/// which this process joins the v1 hierarchies itself and makes its cgroup namespace); the network
+/// namespace rune made (InitConfig.networkFromHost: a `hostNetwork` frame with its fd); then `hostReady`,
+/// after which the limits (device rules among them) hold. Until then it only mounts what depends on none
+/// of them, so rune's work and its own overlap: it joins the cgroups while rune makes the namespace.
 final class HostReadiness {
     private let config: InitConfig
     private let channel: InitChannel
@@ -117,6 +117,7 @@ final class HostReadiness {
 
     /// In the container's network namespace (sysfs shows the namespace of the process that mounts it).
     func network() throws(RuneError) {
+        try cgroups()
         guard !joinedNetwork else { return }
         joinedNetwork = true
         do {
@@ -132,14 +133,20 @@ final class HostReadiness {
 
     /// In the container's cgroups, and in its cgroup namespace if it has one (a `cgroup` mount needs both).
     func cgroups() throws(RuneError) {
-        try network()
         guard !joinedCgroups else { return }
         joinedCgroups = true
-        try expect(.hostCgroups, "rune did not make the cgroups")
+        let tasks = config.cgroupTasks ?? []
+        let got: (type: UInt32, fds: [Int32])?
+        do { got = try channel.receiveFds(count: tasks.count) } catch { throw error.rune }
+        guard let got, got.type == InitMessage.hostCgroups.rawValue else {
+            throw RuneError(.failed, "container init: rune did not make the cgroups")
+        }
+        let files = got.fds
+        defer { for fd in files { close(fd) } }
         do {
             // This process is single-threaded, so "0" in `tasks` moves all of it (and skips the kernel's
-            // threadgroup lock, see nsexec.c).
-            for tasks in config.cgroupTasks ?? [] { try FileSystem.writeString(tasks, "0", flags: O_WRONLY) }
+            // threadgroup lock, see nsexec.c). rune opened the files (`tasks` order).
+            for (fd, path) in zip(files, tasks) { try FileSystem.writeAll(fd: fd, [0x30], context: path) }
             let cgroupNamespace = config.spec.linux?.namespaces?.contains { $0.type == "cgroup" && ($0.path ?? "").isEmpty } ?? false
             if cgroupNamespace { try Syscall.check("unshare", "cgroup namespace") { rune_unshare(Int32(RUNE_CLONE_NEWCGROUP)) } }
         } catch { throw RuneError(.failed, "container init: join cgroups: \(error)") }
@@ -147,7 +154,7 @@ final class HostReadiness {
 
     /// Everything rune does on the host is done.
     func wait() throws(RuneError) {
-        try cgroups()
+        try network()
         guard !ready else { return }
         ready = true
         try expect(.hostReady, "rune did not write the limits")
