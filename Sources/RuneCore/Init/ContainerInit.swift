@@ -116,6 +116,7 @@ final class HostReadiness {
     }
 
     /// In the container's network namespace (sysfs shows the namespace of the process that mounts it).
+    /// `hostCgroups` comes first on the socket, so the cgroups are joined first.
     func network() throws(RuneError) {
         try cgroups()
         guard !joinedNetwork else { return }
