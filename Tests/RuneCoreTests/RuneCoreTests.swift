@@ -103,6 +103,10 @@ import OCISpec
             #expect(fcntl(received, F_GETFD) & FD_CLOEXEC != 0)
             close(received)
         }
+        // A host without v1 hierarchies: the frame comes without fds and is taken as such.
+        try a.send(.hostCgroups)
+        let none = try #require(try b.receiveFds(count: 0))
+        #expect(none.type == InitMessage.hostCgroups.rawValue && none.fds.isEmpty)
         let before = try openFdCount()
         try a.send(.hostCgroups, fds: Array(files.prefix(2)))
         #expect(try b.receiveFds(count: 3) == nil)
