@@ -116,7 +116,7 @@ struct Launch {
         try pending.place(in: cgroups, config: config)
         let child: InitProcess
         if placesItself {
-            child = try startEarly(pending, cgroups: cgroups, spec: spec, networkFromHost: config.networkFromHost)
+            child = try startEarly(pending, cgroups: cgroups, spec: spec, config: config)
         } else {
             // While nsexec places itself and forks (this process sleeps then, leaving it the CPU), then while
             // the container process starts up, rune makes its network namespace and writes the limits.
@@ -235,13 +235,14 @@ struct Launch {
     /// mounts, rune makes the v1 cgroups (`hostCgroups`: it joins them itself, while rune goes on) and its
     /// network namespace, then writes the limits.
     mutating func startEarly(_ pending: PendingInit, cgroups: CgroupManager, spec: Spec,
-                             networkFromHost: Bool) throws(RuneError) -> InitProcess {
+                             config: InitConfig) throws(RuneError) -> InitProcess {
         do throws(RuneError) {
             do { try cgroups.create(where: { $0 != CgroupManager.unifiedKey }, made: &madeCgroupDirs) } catch {
                 throw RuneError(.failed, "\(error)")
             }
-            try sendCgroups(pending, tasks: cgroups.selfPlacement.tasks)
-            if networkFromHost { try sendNetwork(pending) }
+            // The very list the container process pairs the fds with.
+            try sendCgroups(pending, tasks: config.cgroupTasks ?? [])
+            if config.networkFromHost { try sendNetwork(pending) }
         } catch {
             // nsexec forks the container process regardless: its pid is learnt so that abort stops it.
             if let child = try? pending.started() {
