@@ -42,8 +42,10 @@ struct AgentSession {
                 let sig = Int32(request.fields["signal"] ?? "") ?? SIGTERM
                 // A v1 PAL takes no signals: rune kill --all then signals the init-runelet, which ends the container.
                 if runelet.pal.version >= 2 {
-                    try runelet.pal.kill(pid: request.fields["all"] == "1" ? -1 : runelet.initPalPid, signal: sig)
-                    try connection.send(AgentFrame(.ok))
+                    try runelet.holdingOffFinish { () throws(RuneError) in
+                        try runelet.pal.kill(pid: request.fields["all"] == "1" ? -1 : runelet.initPalPid, signal: sig)
+                        try connection.send(AgentFrame(.ok))
+                    }
                 } else {
                     try connection.send(AgentFrame(.ok, ["delivered": "0"]))
                 }

@@ -67,6 +67,14 @@ final class Runelet: @unchecked Sendable {
         pthread_mutex_init(&finishing, nil)
     }
 
+    /// Runs `body` with `finish` held off: a kill whose signal ends the payload must still get its reply
+    /// out before the process exits.
+    func holdingOffFinish<E: Error>(_ body: () throws(E) -> Void) throws(E) {
+        pthread_mutex_lock(&finishing)
+        defer { pthread_mutex_unlock(&finishing) }
+        try body()
+    }
+
     /// The first caller destroys the instance and exits; the lock is never released, so a second
     /// caller (the payload ending while `delete` stops the container) waits until the process is gone.
     func finish(exitCode: Int32) -> Never {
